@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import pino, { type Logger } from 'pino';
+import { assertPortAvailable, ConfigError, type AppConfig } from '@app/config';
+import { EmbeddedDatabase, migrate } from '@app/db';
+import { AppModule } from '../app.module';
+import { LifecycleService } from '../health/lifecycle.service';
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:3000 */
+  url: string;
+  port: number;
+  databaseUrl: string;
+  /** Drains, closes HTTP/WebSocket and the database pool, then stops the embedded PostgreSQL. */
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Accepts a caller's `x-request-id` when it is short and plain, so ids correlate across services. */
+function requestIdFor(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export function createLogger(config: AppConfig): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { service: 'proving-ground' },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken'], censor: '[redacted]' },
+  });
+}
+
+/**
+ * Starts Proving Ground's API: checks the port, starts the embedded PostgreSQL when no
+ * DATABASE_URL is set, applies migrations, then serves HTTP and WebSocket.
+ */
+export async function startServer(config: AppConfig, logger: Logger = createLogger(config)): Promise<RunningServer> {
+  await assertPortAvailable('PORT', config.port, config.host);
+  const embedded = config.databaseUrl
+    ? undefined
+    : await EmbeddedDatabase.start({
+        dataDir: config.dataDir,
+        port: config.embeddedDatabasePort,
+        database: 'proving_ground',
+        log: (line) => logger.debug({ component: 'postgres' }, line),
+      });
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  let app: NestFastifyApplication | undefined;
+  try {
+    const applied = await migrate(databaseUrl);
+    if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} migration(s)`);
+    const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId: requestIdFor, requestIdHeader: false, trustProxy: false });
+    adapter.getInstance().addHook('onRequest', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+    });
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, logger), adapter, { bufferLogs: true });
+    app.useLogger(app.get(PinoNestLogger));
+    await app.listen({ port: config.port, host: config.host }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE')
+        throw new ConfigError(
+          'PORT',
+          `PORT ${config.port} is already in use on ${config.host}; stop the other process or choose another port`,
+        );
+      throw error;
+    });
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await embedded?.stop();
+    throw error;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const running = app;
+  logger.info({ port, embeddedDatabase: embedded !== undefined }, `Proving Ground listening on http://${host}:${port}`);
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    databaseUrl,
+    async close() {
+      running.get(LifecycleService).startDraining();
+      await running.close();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { assertUnreachable, CommonErrorCode, type DomainErrorCode } from '@app/domain';
+
+/** The codes clients see in GraphQL `extensions.code` (and in HTTP error bodies). */
+export type PublicErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'GRAPHQL_PARSE_FAILED'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'BAD_REQUEST'
+  | 'INTERNAL_SERVER_ERROR';
+
+export interface PublicError {
+  code: PublicErrorCode;
+  httpStatus: number;
+}
+
+/**
+ * The one mapping from domain error codes to what clients see. A code added to
+ * `DomainErrorCode` without a case here fails to compile (`assertUnreachable`).
+ */
+export function publicErrorFor(code: DomainErrorCode): PublicError {
+  switch (code) {
+    case CommonErrorCode.Unauthenticated:
+      return { code: 'UNAUTHENTICATED', httpStatus: 401 };
+    case CommonErrorCode.Forbidden:
+      return { code: 'FORBIDDEN', httpStatus: 403 };
+    case CommonErrorCode.NotFound:
+      return { code: 'NOT_FOUND', httpStatus: 404 };
+    case CommonErrorCode.InvalidInput:
+      return { code: 'BAD_USER_INPUT', httpStatus: 400 };
+    case CommonErrorCode.Conflict:
+      return { code: 'CONFLICT', httpStatus: 409 };
+    case CommonErrorCode.RateLimited:
+      return { code: 'RATE_LIMITED', httpStatus: 429 };
+    case CommonErrorCode.Unavailable:
+      return { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 };
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+/** Nest's own HTTP exceptions (validation pipes, unknown routes) by status. */
+export function publicErrorForStatus(status: number): PublicError {
+  if (status === 400 || status === 413 || status === 415 || status === 422) return { code: 'BAD_USER_INPUT', httpStatus: status };
+  if (status === 401) return { code: 'UNAUTHENTICATED', httpStatus: status };
+  if (status === 403) return { code: 'FORBIDDEN', httpStatus: status };
+  if (status === 404 || status === 405) return { code: 'NOT_FOUND', httpStatus: status };
+  if (status === 409) return { code: 'CONFLICT', httpStatus: status };
+  if (status === 429) return { code: 'RATE_LIMITED', httpStatus: status };
+  if (status === 503) return { code: 'SERVICE_UNAVAILABLE', httpStatus: status };
+  return { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 };
+}

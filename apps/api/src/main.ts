@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { loadConfig, type AppConfig } from '@app/config';
+import { startServer, type RunningServer } from './bootstrap/server';
+import { describeStartupError } from './bootstrap/startup-error';
+
+/** `npm start`: one process serving the API (and, in single-process mode, everything else). */
+async function main(): Promise<void> {
+  let config: AppConfig | undefined;
+  let server: RunningServer;
+  try {
+    config = loadConfig();
+    server = await startServer(config);
+  } catch (error) {
+    const { line, showStack } = describeStartupError(error);
+    process.stderr.write(`proving-ground: ${line}\n`);
+    const verbose = config?.logLevel === 'debug' || config?.logLevel === 'trace';
+    if (showStack && verbose) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(1);
+  }
+  const shutdownTimeoutMs = config.shutdownTimeoutMs;
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`proving-ground: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    const force = setTimeout(() => {
+      process.stderr.write(`proving-ground: shutdown took longer than SHUTDOWN_TIMEOUT_MS (${shutdownTimeoutMs} ms), exiting\n`);
+      process.exit(1);
+    }, shutdownTimeoutMs);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`proving-ground: shutdown failed: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

@@ -1,0 +1,2 @@
+export { findFreePort as freePort } from '../../config/src/port-check';
+export * from './test-database';

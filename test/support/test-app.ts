@@ -1,0 +1,42 @@
+import { loadConfig, type AppConfig } from '@app/config';
+import { createTestDatabase, type TestDatabase } from '@app/testing';
+import pino from 'pino';
+import { startServer, type RunningServer } from '../../apps/api/src/bootstrap/server';
+
+export interface TestApp extends RunningServer {
+  database: TestDatabase;
+  config: AppConfig;
+  /** POST /graphql with a JSON body, as a client would. */
+  graphql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphqlResponse>;
+  stop(): Promise<void>;
+}
+
+export interface GraphqlResponse {
+  status: number;
+  headers: Headers;
+  body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+}
+
+/** The real app on a free port, over a fresh database cloned from the migrated template. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, ...env });
+  const server = await startServer(config, pino({ level: 'silent' }));
+  return {
+    ...server,
+    database,
+    config,
+    async graphql(query, variables, headers = {}) {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphqlResponse['body'] };
+    },
+    async stop() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}
