@@ -1,4 +1,5 @@
 import { createClient } from 'graphql-ws';
+import pino from 'pino';
 import WebSocket from 'ws';
 import { withClient } from '@app/testing';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -127,6 +128,22 @@ describe('the API over real HTTP and WebSocket', () => {
       );
     }
     expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
+  });
+});
+
+describe('logs', () => {
+  it('are JSON lines that carry the request id the client sees', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const app = await startTestApp({ LOG_LEVEL: 'info' }, logger);
+    try {
+      const response = await fetch(`${app.url}/healthz`, { headers: { 'x-request-id': 'trace-me-1' } });
+      expect(response.headers.get('x-request-id')).toBe('trace-me-1');
+      const entries = lines.map((line) => JSON.parse(line) as { reqId?: string; msg: string; res?: { statusCode: number } });
+      expect(entries).toContainEqual(expect.objectContaining({ reqId: 'trace-me-1', msg: 'request completed', res: { statusCode: 200 } }));
+    } finally {
+      await app.stop();
+    }
   });
 });
 

@@ -82,6 +82,18 @@ describe('npm start (the compiled server process)', () => {
     expect(postmasterPid()).toBeUndefined();
   });
 
+  it('stops the PostgreSQL it launched when interrupted during start-up', async () => {
+    const env = await ports();
+    const server = start(env);
+    const deadline = Date.now() + 30_000;
+    while (postmasterPid() === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const pid = postmasterPid();
+    expect(pid).toBeDefined();
+    server.child.kill('SIGINT');
+    expect(await server.exited).toBe(0);
+    expect(isAlive(pid!)).toBe(false);
+  });
+
   it('keeps the data across a restart', async () => {
     const env = await ports();
     const first = start(env);

@@ -1,6 +1,6 @@
 import { loadConfig, type AppConfig } from '@app/config';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { startServer, type RunningServer } from '../../apps/api/src/bootstrap/server';
 
 export interface TestApp extends RunningServer {
@@ -18,10 +18,10 @@ export interface GraphqlResponse {
 }
 
 /** The real app on a free port, over a fresh database cloned from the migrated template. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, logger: Logger = pino({ level: 'silent' })): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, ...env });
-  const server = await startServer(config, pino({ level: 'silent' }));
+  const server = await startServer(config, logger);
   return {
     ...server,
     database,

@@ -5,6 +5,13 @@ import { describeStartupError } from './bootstrap/startup-error';
 
 /** `npm start`: one process serving the API (and, in single-process mode, everything else). */
 async function main(): Promise<void> {
+  // Signals that arrive while starting are held until start-up ends, so an interrupted start
+  // still stops the PostgreSQL it launched (it runs in its own process group).
+  let requested: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals) => (requested = signal);
+  process.on('SIGINT', hold);
+  process.on('SIGTERM', hold);
+
   let config: AppConfig | undefined;
   let server: RunningServer;
   try {
@@ -17,8 +24,10 @@ async function main(): Promise<void> {
     if (showStack && verbose) process.stderr.write(`${(error as Error).stack}\n`);
     process.exit(1);
   }
-  const shutdownTimeoutMs = config.shutdownTimeoutMs;
+  process.removeListener('SIGINT', hold);
+  process.removeListener('SIGTERM', hold);
 
+  const shutdownTimeoutMs = config.shutdownTimeoutMs;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -41,6 +50,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  if (requested) stop(requested);
 }
 
 void main();

@@ -82,9 +82,11 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
     port,
     databaseUrl,
     async close() {
+      logger.info('shutting down: draining, closing connections, then the database');
       running.get(LifecycleService).startDraining();
       await running.close();
       await embedded?.stop();
+      logger.info('stopped');
     },
   };
 }
