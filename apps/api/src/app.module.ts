@@ -12,6 +12,12 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
 import { SystemModule } from './system/system.module';
+import { AuthModule } from './auth/auth.module';
+import { AuthenticationService } from './auth/authentication.service';
+import { AuthorizationModule } from './authorization/authorization.module';
+import { graphqlContext } from './graphql/graphql-context';
+import { TeamsModule } from './teams/teams.module';
+import { UsersModule } from './users/users.module';
 
 /** Wiring only: every feature lives in its own module. */
 @Module({})
@@ -26,13 +32,20 @@ export class AppModule {
         LoggerModule.forRoot({ useExisting: true, pinoHttp: logger ? { logger } : { level: 'silent' } }),
         MetricsModule,
         HealthModule,
+        AuthorizationModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
-          imports: [MetricsModule],
-          inject: [APP_CONFIG, MetricsService],
-          useFactory: graphqlOptions,
+          imports: [MetricsModule, AuthModule],
+          inject: [APP_CONFIG, MetricsService, AuthenticationService],
+          useFactory: (appConfig: AppConfig, metrics: MetricsService, authentication: AuthenticationService) => ({
+            ...graphqlOptions(appConfig, metrics),
+            context: graphqlContext(authentication),
+          }),
         }),
         SystemModule,
+        AuthModule,
+        UsersModule,
+        TeamsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

@@ -4,3 +4,5 @@ export * from './health.repository';
 export * from './migrations/migration-files';
 export * from './migrations/migration-runner';
 export * from './server/embedded-database';
+export * from './repositories';
+export * from './transaction';

@@ -1,1 +1,4 @@
 export * from './errors';
+export * from './auth';
+export * from './authorization';
+export * from './teams';

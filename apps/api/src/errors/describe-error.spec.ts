@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { CommonErrorCode, DomainError } from '@app/domain';
+import { AuthErrorCode, CommonErrorCode, DomainError, TeamErrorCode } from '@app/domain';
 import { describeError } from './describe-error';
 import { publicErrorFor } from './public-error';
 
@@ -51,5 +51,13 @@ describe('describeError', () => {
   it('maps every common code to a distinct public code', () => {
     const mapped = Object.values(CommonErrorCode).map((code) => publicErrorFor(code).code);
     expect(new Set(mapped).size).toBe(mapped.length);
+  });
+
+  it('maps every auth and team code to a 4xx public code', () => {
+    for (const code of [...Object.values(AuthErrorCode), ...Object.values(TeamErrorCode)]) {
+      const { httpStatus } = publicErrorFor(code);
+      expect([httpStatus, code]).toEqual([expect.any(Number), code]);
+      expect(httpStatus >= 400 && httpStatus < 500).toBe(true);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { assertUnreachable, CommonErrorCode, type DomainErrorCode } from '@app/domain';
+import { assertUnreachable, AuthErrorCode, CommonErrorCode, TeamErrorCode, type DomainErrorCode } from '@app/domain';
 
 /** The codes clients see in GraphQL `extensions.code` (and in HTTP error bodies). */
 export type PublicErrorCode =
@@ -39,6 +39,30 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
       return { code: 'RATE_LIMITED', httpStatus: 429 };
     case CommonErrorCode.Unavailable:
       return { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 };
+    case AuthErrorCode.InvalidCredentials:
+    case AuthErrorCode.TokenInvalid:
+    case AuthErrorCode.TokenExpired:
+    case AuthErrorCode.SessionRevoked:
+    case AuthErrorCode.RefreshTokenReused:
+    case AuthErrorCode.RefreshTokenInvalid:
+      return { code: 'UNAUTHENTICATED', httpStatus: 401 };
+    case AuthErrorCode.WeakPassword:
+    case AuthErrorCode.InvalidAccountDetails:
+    case AuthErrorCode.InvalidTokenName:
+    case TeamErrorCode.InvalidTeamDetails:
+      return { code: 'BAD_USER_INPUT', httpStatus: 400 };
+    case AuthErrorCode.EmailTaken:
+    case AuthErrorCode.HandleTaken:
+    case AuthErrorCode.LastAdmin:
+    case TeamErrorCode.AlreadyInTeam:
+    case TeamErrorCode.OwnerMustTransfer:
+    case TeamErrorCode.SlugTaken:
+      return { code: 'CONFLICT', httpStatus: 409 };
+    case TeamErrorCode.NotInTeam:
+    case TeamErrorCode.InviteCodeInvalid:
+      return { code: 'NOT_FOUND', httpStatus: 404 };
+    case AuthErrorCode.LoginRateLimited:
+      return { code: 'RATE_LIMITED', httpStatus: 429 };
     default:
       return assertUnreachable(code);
   }

@@ -1,3 +1,6 @@
+import type { AuthErrorCode } from '../auth/auth-errors';
+import type { TeamErrorCode } from '../teams/team-errors';
+
 /** Codes any area may use when nothing more specific fits. */
 export enum CommonErrorCode {
   /** The caller is not signed in, or the token is missing, expired or revoked. */
@@ -17,4 +20,4 @@ export enum CommonErrorCode {
 }
 
 /** Every domain error code. Add each new area's enum here; the API's mapping must then cover it. */
-export type DomainErrorCode = CommonErrorCode;
+export type DomainErrorCode = CommonErrorCode | AuthErrorCode | TeamErrorCode;

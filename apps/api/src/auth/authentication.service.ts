@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { ApiTokenRepository, SessionRepository } from '@app/db';
+import { AuthError, AuthErrorCode, type Actor } from '@app/domain';
+import { ANONYMOUS, type Caller } from '../authorization/caller';
+import { API_TOKEN_PREFIX, TokenService } from './token.service';
+
+/**
+ * Turns an `Authorization: Bearer …` header into a Caller. Access tokens are checked for
+ * signature, algorithm, audience, issuer and expiry, then against their session (so logout and
+ * refresh-token reuse end them at once); API tokens against their hash. The user's role and
+ * team are read now, never trusted from the token.
+ */
+@Injectable()
+export class AuthenticationService {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly sessions: SessionRepository,
+    private readonly apiTokens: ApiTokenRepository,
+  ) {}
+
+  async callerFor(authorization: string | undefined): Promise<Caller> {
+    if (authorization === undefined || authorization === '') return ANONYMOUS;
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(authorization);
+    if (!match) return refused(AuthErrorCode.TokenInvalid, 'Authorization header must be "Bearer <token>"');
+    try {
+      const actor = match[1]!.startsWith(API_TOKEN_PREFIX) ? await this.fromApiToken(match[1]!) : await this.fromAccessToken(match[1]!);
+      return { actor, failure: null };
+    } catch (error) {
+      if (error instanceof AuthError) return { actor: null, failure: error };
+      throw error;
+    }
+  }
+
+  private async fromAccessToken(token: string): Promise<Actor> {
+    const claims = await this.tokens.verifyAccessToken(token);
+    const session = await this.sessions.findWithUser(claims.sessionId);
+    if (!session || session.user.id !== claims.userId) throw new AuthError(AuthErrorCode.TokenInvalid, 'access token refused: unknown session');
+    if (session.revokedAt !== null) throw new AuthError(AuthErrorCode.SessionRevoked, 'this session has ended; log in again');
+    const { user } = session;
+    return { userId: user.id, handle: user.handle, role: user.role, teamId: user.membership?.teamId ?? null, via: 'session', sessionId: session.id };
+  }
+
+  private async fromApiToken(token: string): Promise<Actor> {
+    const owner = await this.apiTokens.findActiveOwner(this.tokens.hashOpaqueToken(token));
+    if (!owner) throw new AuthError(AuthErrorCode.TokenInvalid, 'API token unknown or revoked');
+    const { user } = owner;
+    return { userId: user.id, handle: user.handle, role: user.role, teamId: user.membership?.teamId ?? null, via: 'api-token', sessionId: null };
+  }
+}
+
+function refused(code: AuthErrorCode, message: string): Caller {
+  return { actor: null, failure: new AuthError(code, message) };
+}

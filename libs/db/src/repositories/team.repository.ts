@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../prisma.service';
+import type { Db } from '../transaction';
+import type { UserRecord } from './user.repository';
+
+export type TeamRole = 'OWNER' | 'MEMBER';
+
+export interface TeamRecord {
+  id: string;
+  slug: string;
+  name: string;
+  inviteCode: string;
+  createdAt: Date;
+}
+
+export interface TeamMember extends UserRecord {
+  teamRole: TeamRole;
+  joinedAt: Date;
+}
+
+const TEAM = { id: true, slug: true, name: true, inviteCode: true, createdAt: true } as const;
+
+@Injectable()
+export class TeamRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Creates a team with its owner; null when the slug is taken. */
+  async createWithOwner(data: { slug: string; name: string; inviteCode: string }, ownerId: string, db: Db): Promise<TeamRecord | null> {
+    if (await db.team.findUnique({ where: { slug: data.slug }, select: { id: true } })) return null;
+    try {
+      return await db.team.create({ data: { ...data, memberships: { create: { userId: ownerId, role: 'OWNER' } } }, select: TEAM });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') return null;
+      throw error;
+    }
+  }
+
+  findBySlug(slug: string, db: Db = this.prisma): Promise<TeamRecord | null> {
+    return db.team.findUnique({ where: { slug }, select: TEAM });
+  }
+
+  findById(id: string, db: Db = this.prisma): Promise<TeamRecord | null> {
+    return db.team.findUnique({ where: { id }, select: TEAM });
+  }
+
+  findByInviteCode(inviteCode: string, db: Db = this.prisma): Promise<TeamRecord | null> {
+    return db.team.findUnique({ where: { inviteCode }, select: TEAM });
+  }
+
+  /** The owner's user id (every team has exactly one owner while it has members). */
+  async ownerId(teamId: string, db: Db = this.prisma): Promise<string | null> {
+    const owner = await db.membership.findFirst({ where: { teamId, role: 'OWNER' }, select: { userId: true } });
+    return owner?.userId ?? null;
+  }
+
+  /** Members in the order they joined. */
+  async members(teamId: string, db: Db = this.prisma): Promise<TeamMember[]> {
+    const rows = await db.membership.findMany({
+      where: { teamId },
+      orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
+      select: { role: true, joinedAt: true, user: { select: { id: true, email: true, handle: true, role: true, createdAt: true } } },
+    });
+    return rows.map((row) => ({ ...row.user, teamRole: row.role, joinedAt: row.joinedAt }));
+  }
+
+  membershipOf(userId: string, db: Db = this.prisma): Promise<{ teamId: string; role: TeamRole } | null> {
+    return db.membership.findUnique({ where: { userId }, select: { teamId: true, role: true } });
+  }
+
+  /** Adds a member; false when the user is already in a team (the primary key is the user). */
+  async addMember(teamId: string, userId: string, db: Db): Promise<boolean> {
+    try {
+      await db.membership.create({ data: { teamId, userId, role: 'MEMBER' } });
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') return false;
+      throw error;
+    }
+  }
+
+  async removeMember(teamId: string, userId: string, db: Db): Promise<boolean> {
+    return (await db.membership.deleteMany({ where: { teamId, userId } })).count > 0;
+  }
+
+  async countMembers(teamId: string, db: Db = this.prisma): Promise<number> {
+    return db.membership.count({ where: { teamId } });
+  }
+
+  async setRole(teamId: string, userId: string, role: TeamRole, db: Db): Promise<void> {
+    await db.membership.update({ where: { userId, teamId }, data: { role } });
+  }
+
+  async setInviteCode(teamId: string, inviteCode: string, db: Db = this.prisma): Promise<TeamRecord> {
+    return db.team.update({ where: { id: teamId }, data: { inviteCode }, select: TEAM });
+  }
+
+  async delete(teamId: string, db: Db): Promise<void> {
+    await db.team.delete({ where: { id: teamId } });
+  }
+
+  /** Serialises membership changes of one team (joins, leaves, ownership) inside `db`'s transaction. */
+  async lock(teamId: string, db: Db): Promise<void> {
+    await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('team:' || ${teamId}))`;
+  }
+}

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from './generated/prisma/client';
+import { PrismaService } from './prisma.service';
+
+/**
+ * An open database transaction, opaque to services: they only pass it from
+ * `TransactionRunner.run` to repository methods, so several writes commit or fail together.
+ */
+export type DbTransaction = Prisma.TransactionClient;
+
+/** Either the client or an open transaction: every repository method accepts both. */
+export type Db = PrismaService | DbTransaction;
+
+@Injectable()
+export class TransactionRunner {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Runs `work` in one transaction (READ COMMITTED); it commits when `work` resolves. */
+  run<T>(work: (tx: DbTransaction) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(work, { maxWait: 5_000, timeout: 30_000 });
+  }
+}

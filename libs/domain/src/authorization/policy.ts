@@ -1,0 +1,96 @@
+import type { Actor, Role } from '../auth/actor';
+import { DomainError } from '../errors/domain-error';
+import { CommonErrorCode } from '../errors/error-codes';
+
+/** Every protected operation. Services call `authorize` with one of these before acting. */
+export enum Operation {
+  Logout = 'logout',
+  CreateApiToken = 'createApiToken',
+  ListApiTokens = 'listApiTokens',
+  RevokeApiToken = 'revokeApiToken',
+  SetRole = 'setRole',
+  CreateTeam = 'createTeam',
+  JoinTeam = 'joinTeam',
+  LeaveTeam = 'leaveTeam',
+  ViewInviteCode = 'viewInviteCode',
+  RotateInviteCode = 'rotateInviteCode',
+  TransferTeamOwnership = 'transferTeamOwnership',
+  RemoveTeamMember = 'removeTeamMember',
+}
+
+/**
+ * Who may ask: anyone signed in; only a signed-in session (not an API token: tokens that mint
+ * tokens or end sessions would outlive a revocation); or these roles.
+ */
+export type Audience = 'signed-in' | 'session' | readonly Role[];
+
+/** How the actor must relate to the object: none, the object is theirs, or their team's. */
+export type Relation = 'any' | 'self' | 'team-member' | 'team-owner';
+
+export interface Rule {
+  audience: Audience;
+  relation: Relation;
+  /** Admins pass the relation check (moderation, incident response). */
+  adminBypass: boolean;
+}
+
+/** The one role × operation × ownership table. The authorization matrix e2e test is driven by it. */
+export const POLICY: Readonly<Record<Operation, Rule>> = {
+  [Operation.Logout]: { audience: 'session', relation: 'any', adminBypass: false },
+  [Operation.CreateApiToken]: { audience: 'session', relation: 'any', adminBypass: false },
+  [Operation.ListApiTokens]: { audience: 'signed-in', relation: 'self', adminBypass: false },
+  [Operation.RevokeApiToken]: { audience: 'signed-in', relation: 'self', adminBypass: true },
+  [Operation.SetRole]: { audience: ['ADMIN'], relation: 'any', adminBypass: false },
+  [Operation.CreateTeam]: { audience: 'signed-in', relation: 'any', adminBypass: false },
+  [Operation.JoinTeam]: { audience: 'signed-in', relation: 'any', adminBypass: false },
+  [Operation.LeaveTeam]: { audience: 'signed-in', relation: 'team-member', adminBypass: false },
+  [Operation.ViewInviteCode]: { audience: 'signed-in', relation: 'team-owner', adminBypass: true },
+  [Operation.RotateInviteCode]: { audience: 'signed-in', relation: 'team-owner', adminBypass: true },
+  [Operation.TransferTeamOwnership]: { audience: 'signed-in', relation: 'team-owner', adminBypass: true },
+  [Operation.RemoveTeamMember]: { audience: 'signed-in', relation: 'team-owner', adminBypass: true },
+};
+
+/** What the object is, as far as the relation check needs: its owning user and/or team. */
+export interface Target {
+  userId?: string;
+  teamId?: string;
+  teamOwnerId?: string;
+}
+
+/**
+ * Checks `actor` may perform `operation` on `target` by the POLICY table.
+ * @returns the actor, now known to be signed in.
+ * @throws DomainError UNAUTHENTICATED when nobody is signed in, FORBIDDEN otherwise.
+ */
+export function authorize(actor: Actor | null, operation: Operation, target: Target = {}): Actor {
+  const rule = POLICY[operation];
+  if (!actor) throw new DomainError(CommonErrorCode.Unauthenticated, `sign in to ${operation}`);
+  if (rule.audience === 'session' && actor.via !== 'session') {
+    throw new DomainError(CommonErrorCode.Forbidden, `${operation} needs a signed-in session; API tokens cannot do it`);
+  }
+  if (Array.isArray(rule.audience) && !rule.audience.includes(actor.role)) {
+    throw new DomainError(CommonErrorCode.Forbidden, `${operation} is for ${rule.audience.join(' or ')} accounts`);
+  }
+  if (rule.adminBypass && actor.role === 'ADMIN') return actor;
+  if (!relates(actor, rule.relation, target)) {
+    throw new DomainError(CommonErrorCode.Forbidden, `${operation} is only for ${describeRelation(rule.relation)}`);
+  }
+  return actor;
+}
+
+function relates(actor: Actor, relation: Relation, target: Target): boolean {
+  switch (relation) {
+    case 'any':
+      return true;
+    case 'self':
+      return target.userId !== undefined && target.userId === actor.userId;
+    case 'team-member':
+      return target.teamId !== undefined && target.teamId === actor.teamId;
+    case 'team-owner':
+      return target.teamOwnerId !== undefined && target.teamOwnerId === actor.userId;
+  }
+}
+
+function describeRelation(relation: Relation): string {
+  return { any: 'anyone', self: 'its owner', 'team-member': 'members of the team', 'team-owner': "the team's owner" }[relation];
+}

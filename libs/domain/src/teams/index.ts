@@ -1,0 +1,2 @@
+export * from './team-errors';
+export * from './team-rules';
