@@ -8,6 +8,7 @@ export interface TestApp extends RunningServer {
   config: AppConfig;
   /** POST /graphql with a JSON body, as a client would. */
   graphql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphqlResponse>;
+  /** Closes the app and drops its database. */
   stop(): Promise<void>;
 }
 
@@ -17,11 +18,20 @@ export interface GraphqlResponse {
   body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 }
 
+/** The configuration tests run with, over `database`. */
+export function testConfig(database: TestDatabase, env: Record<string, string> = {}): AppConfig {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, ...env });
+}
+
 /** The real app on a free port, over a fresh database cloned from the migrated template. */
 export async function startTestApp(env: Record<string, string> = {}, logger: Logger = pino({ level: 'silent' })): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, ...env });
-  const server = await startServer(config, logger);
+  const config = testConfig(database, env);
+  return asTestApp(await startServer(config, logger), database, config);
+}
+
+/** Adds the client helpers to a running server. */
+export function asTestApp(server: RunningServer, database: TestDatabase, config: AppConfig): TestApp {
   return {
     ...server,
     database,

@@ -1,28 +1,11 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { HealthRepository } from './health.repository';
 import { DATABASE_URL, PrismaService } from './prisma.service';
-import {
-  ApiTokenRepository,
-  AuditRepository,
-  LoginFailureRepository,
-  SessionRepository,
-  SigningKeyRepository,
-  TeamRepository,
-  UserRepository,
-} from './repositories';
+import * as repositories from './repositories';
 import { TransactionRunner } from './transaction';
 
-const REPOSITORIES = [
-  HealthRepository,
-  ApiTokenRepository,
-  AuditRepository,
-  LoginFailureRepository,
-  SessionRepository,
-  SigningKeyRepository,
-  TeamRepository,
-  UserRepository,
-  TransactionRunner,
-];
+/** Everything services may inject from libs/db: repositories and the transaction runner (never the Prisma client). */
+const PROVIDED = [HealthRepository, TransactionRunner, ...Object.values(repositories)];
 
 @Global()
 @Module({})
@@ -31,8 +14,8 @@ export class DbModule {
   static forRoot(databaseUrl: string): DynamicModule {
     return {
       module: DbModule,
-      providers: [{ provide: DATABASE_URL, useValue: databaseUrl }, PrismaService, ...REPOSITORIES],
-      exports: [DATABASE_URL, ...REPOSITORIES],
+      providers: [{ provide: DATABASE_URL, useValue: databaseUrl }, PrismaService, ...PROVIDED],
+      exports: [DATABASE_URL, ...PROVIDED],
     };
   }
 }

@@ -3,6 +3,9 @@ import { ApiTokenRepository, AuditRepository, TransactionRunner, type ApiTokenRe
 import { AuthError, AuthErrorCode, CommonErrorCode, DomainError, normaliseTokenName, Operation } from '@app/domain';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
+import { connectionFromRows, takeFor } from '../graphql/pagination/connection-from-rows';
+import type { ConnectionShape } from '../graphql/pagination/connection.model';
+import { decodeCursor } from '../graphql/pagination/cursor';
 import { API_TOKEN_PREFIX, TokenService } from './token.service';
 
 @Injectable()
@@ -33,6 +36,14 @@ export class ApiTokensService {
       return created;
     });
     return { token, record };
+  }
+
+  /** A user's tokens (active and revoked), newest first. Only the user may list them. */
+  async list(caller: Caller, userId: string, first: number, after: string | null | undefined): Promise<ConnectionShape<ApiTokenRecord>> {
+    this.authorization.authorize(caller, Operation.ListApiTokens, { userId });
+    const position = after ? decodeCursor(after, ['string', 'string'] as const) : undefined;
+    const rows = await this.apiTokens.listForUser(userId, takeFor(first), position && { createdAt: new Date(position[0]), id: position[1] });
+    return connectionFromRows(rows, first, (row) => [row.createdAt.toISOString(), row.id]);
   }
 
   /** Revokes a token of the caller's (admins: anyone's). Revoking twice is fine. @throws NOT_FOUND, FORBIDDEN */

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { Connection } from '../graphql/pagination/connection.model';
 import { User } from '../users/user.model';
 
 @InputType()
@@ -66,3 +67,6 @@ export class ApiTokenPayload {
   @Field(() => ApiToken)
   apiToken!: ApiToken;
 }
+
+@ObjectType()
+export class ApiTokenConnection extends Connection(ApiToken) {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { ApiTokensResolver } from './api-tokens.resolver';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthResolver } from './auth.resolver';
 import { AuthService } from './auth.service';
@@ -10,7 +11,7 @@ import { TokenService } from './token.service';
 @Module({
   // The signing key is fetched per call from the database (shared by replicas), not configured here.
   imports: [JwtModule.register({})],
-  providers: [PasswordHasher, TokenService, AuthenticationService, AuthService, ApiTokensService, AuthResolver],
+  providers: [PasswordHasher, TokenService, AuthenticationService, AuthService, ApiTokensService, AuthResolver, ApiTokensResolver],
   exports: [AuthenticationService],
 })
 export class AuthModule {}

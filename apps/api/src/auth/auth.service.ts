@@ -16,6 +16,12 @@ import type { Caller } from '../authorization/caller';
 import { PasswordHasher } from './password-hasher.service';
 import { REFRESH_TOKEN_PREFIX, SESSION_TTL_MS, TokenService } from './token.service';
 
+interface StartedSession {
+  sessionId: string;
+  refreshToken: string;
+  user: UserRecord;
+}
+
 export interface SignedIn {
   accessToken: string;
   refreshToken: string;
@@ -55,7 +61,7 @@ export class AuthService {
       }
       await this.audit.record({ actorId: created.id, action: 'user.registered', objectType: 'User', objectId: created.id, details: { role } }, tx);
       return this.startSession(created, tx);
-    });
+    }).then((started) => this.signIn(started));
   }
 
   /**
@@ -74,13 +80,13 @@ export class AuthService {
       if (failures.count >= LOGIN_FAILURE_LIMIT) {
         return { kind: 'limited' as const, retryAt: new Date(failures.oldest!.getTime() + LOGIN_FAILURE_WINDOW_MS) };
       }
-      const user = await this.users.findByEmailWithPassword(email);
+      const user = await this.users.findByEmailWithPassword(email, tx);
       if (!(await this.passwords.verify(user?.passwordHash ?? null, input.password)) || !user) {
         await this.loginFailures.record(email, windowStart, tx);
         return { kind: 'failed' as const };
       }
       const { passwordHash: _hash, ...record } = user;
-      return { kind: 'ok' as const, signedIn: await this.startSession(record, tx) };
+      return { kind: 'ok' as const, started: await this.startSession(record, tx) };
     });
     if (outcome.kind === 'limited') {
       throw new AuthError(
@@ -90,7 +96,7 @@ export class AuthService {
       );
     }
     if (outcome.kind === 'failed') throw new AuthError(AuthErrorCode.InvalidCredentials, 'email or password is wrong');
-    return outcome.signedIn;
+    return this.signIn(outcome.started);
   }
 
   /**
@@ -129,9 +135,19 @@ export class AuthService {
     return true;
   }
 
-  private async startSession(user: UserRecord, tx: DbTransaction): Promise<SignedIn> {
+  /** Opens a session inside `tx`. The access token is signed after commit (see `signIn`). */
+  private async startSession(user: UserRecord, tx: DbTransaction): Promise<StartedSession> {
     const refreshToken = this.tokens.newOpaqueToken(REFRESH_TOKEN_PREFIX);
     const session = await this.sessions.create(user.id, this.tokens.hashOpaqueToken(refreshToken), new Date(Date.now() + SESSION_TTL_MS), tx);
-    return { accessToken: await this.tokens.issueAccessToken({ userId: user.id, sessionId: session.id }), refreshToken, user };
+    return { sessionId: session.id, refreshToken, user };
+  }
+
+  /**
+   * Signing may read the signing key through the pool; doing it outside the transaction keeps
+   * a request from holding one connection while waiting for another (a pool deadlock under load).
+   */
+  private async signIn(started: StartedSession): Promise<SignedIn> {
+    const accessToken = await this.tokens.issueAccessToken({ userId: started.user.id, sessionId: started.sessionId });
+    return { accessToken, refreshToken: started.refreshToken, user: started.user };
   }
 }

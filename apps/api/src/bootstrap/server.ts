@@ -34,6 +34,15 @@ export function createLogger(config: AppConfig): Logger {
   });
 }
 
+/** Fastify with the project's logger and request ids (`x-request-id` in and out). */
+export function createHttpAdapter(logger: Logger): FastifyAdapter {
+  const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId: requestIdFor, requestIdHeader: false, trustProxy: false });
+  adapter.getInstance().addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  return adapter;
+}
+
 /**
  * Starts Proving Ground's API: checks the port, starts the embedded PostgreSQL when no
  * DATABASE_URL is set, applies migrations, then serves HTTP and WebSocket.
@@ -49,43 +58,46 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
         log: (line) => logger.debug({ component: 'postgres' }, line),
       });
   const databaseUrl = config.databaseUrl ?? embedded!.url;
-  let app: NestFastifyApplication | undefined;
   try {
     const applied = await migrate(databaseUrl);
     if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} migration(s)`);
-    const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId: requestIdFor, requestIdHeader: false, trustProxy: false });
-    adapter.getInstance().addHook('onRequest', async (request, reply) => {
-      void reply.header('x-request-id', request.id);
-    });
-    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, logger), adapter, { bufferLogs: true });
-    app.useLogger(app.get(PinoNestLogger));
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, logger), createHttpAdapter(logger), { bufferLogs: true });
+    return await serve(app, { config, logger, databaseUrl, onClose: async () => embedded?.stop() });
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+/** Listens with a created app and returns its handle; closes the app if listening fails. */
+export async function serve(
+  app: NestFastifyApplication,
+  options: { config: AppConfig; logger: Logger; databaseUrl: string; onClose?: () => Promise<void> },
+): Promise<RunningServer> {
+  const { config, logger } = options;
+  app.useLogger(app.get(PinoNestLogger));
+  try {
     await app.listen({ port: config.port, host: config.host }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE')
-        throw new ConfigError(
-          'PORT',
-          `PORT ${config.port} is already in use on ${config.host}; stop the other process or choose another port`,
-        );
+      if (error.code === 'EADDRINUSE') throw new ConfigError('PORT', `PORT ${config.port} is already in use on ${config.host}; stop the other process or choose another port`);
       throw error;
     });
   } catch (error) {
-    await app?.close().catch(() => undefined);
-    await embedded?.stop();
+    await app.close().catch(() => undefined);
     throw error;
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const running = app;
-  logger.info({ port, embeddedDatabase: embedded !== undefined }, `Proving Ground listening on http://${host}:${port}`);
+  logger.info({ port, embeddedDatabase: config.databaseUrl === undefined }, `Proving Ground listening on http://${host}:${port}`);
   return {
     url: `http://${host}:${port}`,
     port,
-    databaseUrl,
+    databaseUrl: options.databaseUrl,
     async close() {
       logger.info('shutting down: draining, closing connections, then the database');
-      running.get(LifecycleService).startDraining();
-      await running.close();
-      await embedded?.stop();
+      app.get(LifecycleService).startDraining();
+      await app.close();
+      await options.onClose?.();
       logger.info('stopped');
     },
   };

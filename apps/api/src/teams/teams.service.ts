@@ -50,6 +50,7 @@ export class TeamsService {
     const actor = this.authorization.authorize(caller, Operation.CreateTeam);
     const { name, slug } = assertValidTeam(input.name, input.slug);
     return this.transactions.run(async (tx) => {
+      await this.teams.lockUser(actor.userId, tx);
       if (await this.teams.membershipOf(actor.userId, tx)) throw alreadyInTeam();
       const team = await this.teams.createWithOwner({ name, slug, inviteCode: newInviteCode() }, actor.userId, tx);
       if (!team) throw new TeamError(TeamErrorCode.SlugTaken, `team slug "${slug}" is taken; choose another`);
@@ -64,6 +65,7 @@ export class TeamsService {
     return this.transactions.run(async (tx) => {
       const team = inviteCode.length <= 64 ? await this.teams.findByInviteCode(inviteCode.trim().toUpperCase(), tx) : null;
       if (!team) throw new TeamError(TeamErrorCode.InviteCodeInvalid, 'no team has this invite code (it may have been rotated); ask the owner for the current one');
+      await this.teams.lockUser(actor.userId, tx);
       await this.teams.lock(team.id, tx);
       if (!(await this.teams.addMember(team.id, actor.userId, tx))) throw alreadyInTeam();
       await this.audit.record({ actorId: actor.userId, action: 'team.member-joined', objectType: 'Team', objectId: team.id, details: { userId: actor.userId } }, tx);

@@ -98,6 +98,11 @@ export class TeamRepository {
     await db.team.delete({ where: { id: teamId } });
   }
 
+  /** Serialises one user's team changes (create, join), so "one team at a time" holds under concurrency. */
+  async lockUser(userId: string, db: Db): Promise<void> {
+    await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('team-member:' || ${userId}))`;
+  }
+
   /** Serialises membership changes of one team (joins, leaves, ownership) inside `db`'s transaction. */
   async lock(teamId: string, db: Db): Promise<void> {
     await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('team:' || ${teamId}))`;

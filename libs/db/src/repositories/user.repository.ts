@@ -38,8 +38,8 @@ export class UserRepository {
     }
   }
 
-  findByEmailWithPassword(email: string): Promise<UserWithPassword | null> {
-    return this.prisma.user.findUnique({ where: { email }, select: { ...PUBLIC, passwordHash: true } });
+  findByEmailWithPassword(email: string, db: Db = this.prisma): Promise<UserWithPassword | null> {
+    return db.user.findUnique({ where: { email }, select: { ...PUBLIC, passwordHash: true } });
   }
 
   findById(id: string, db: Db = this.prisma): Promise<UserRecord | null> {

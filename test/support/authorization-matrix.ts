@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { Operation, POLICY, type Role, type Rule } from '@app/domain';
+import { makeRole, register, type Account } from './accounts';
+import type { GraphqlResponse, TestApp } from './test-app';
+
+/**
+ * The role × operation × ownership matrix, driven by POLICY (libs/domain). Every protected
+ * operation is tried, over HTTP, by each persona against objects owned by `learner`; the expected
+ * outcome is worked out here from the table, independently of the code that enforces it.
+ */
+export const PERSONAS = ['anonymous', 'learner', 'learnerViaApiToken', 'otherTeamLearner', 'mentor', 'admin'] as const;
+export type Persona = (typeof PERSONAS)[number];
+export type Outcome = 'allowed' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'hidden';
+
+interface PersonaFacts {
+  signedIn: boolean;
+  role?: Role;
+  via?: 'session' | 'api-token';
+  /** Owns the learner's objects (tokens, account). */
+  self: boolean;
+  teamMember: boolean;
+  teamOwner: boolean;
+}
+
+const FACTS: Record<Persona, PersonaFacts> = {
+  anonymous: { signedIn: false, self: false, teamMember: false, teamOwner: false },
+  learner: { signedIn: true, role: 'LEARNER', via: 'session', self: true, teamMember: true, teamOwner: true },
+  learnerViaApiToken: { signedIn: true, role: 'LEARNER', via: 'api-token', self: true, teamMember: true, teamOwner: true },
+  otherTeamLearner: { signedIn: true, role: 'LEARNER', via: 'session', self: false, teamMember: false, teamOwner: false },
+  mentor: { signedIn: true, role: 'MENTOR', via: 'session', self: false, teamMember: false, teamOwner: false },
+  admin: { signedIn: true, role: 'ADMIN', via: 'session', self: false, teamMember: false, teamOwner: false },
+};
+
+export function expectedOutcome(rule: Rule, persona: Persona): Exclude<Outcome, 'hidden'> {
+  const facts = FACTS[persona];
+  if (!facts.signedIn) return 'UNAUTHENTICATED';
+  if (rule.audience === 'session' && facts.via !== 'session') return 'FORBIDDEN';
+  if (Array.isArray(rule.audience) && !rule.audience.includes(facts.role!)) return 'FORBIDDEN';
+  if (rule.adminBypass && facts.role === 'ADMIN') return 'allowed';
+  const related = { any: true, self: facts.self, 'team-member': facts.teamMember, 'team-owner': facts.teamOwner }[rule.relation];
+  return related ? 'allowed' : 'FORBIDDEN';
+}
+
+/** Objects owned by `learner`: a team (with a teammate) and an API token; plus strangers. */
+export interface World {
+  learner: Account;
+  learnerApiToken: { id: string; token: string };
+  teammate: Account;
+  team: { slug: string; inviteCode: string };
+  otherTeamLearner: Account;
+  mentor: Account;
+  admin: Account;
+}
+
+interface Scenario {
+  request(world: World): { query: string; variables?: Record<string, unknown> };
+  /** For fields shown only to some: where the value is in `data`, null when hidden. */
+  visibleValue?: (data: Record<string, unknown>) => unknown;
+  /** Which errors speak of the target object (a list may hold others' objects too). */
+  concerns?: (error: { path?: readonly (string | number)[] }) => boolean;
+}
+
+/** How each operation is invoked. A new Operation without a scenario here fails to compile. */
+export const SCENARIOS: Record<Operation, Scenario> = {
+  [Operation.Logout]: { request: () => ({ query: 'mutation { logout }' }) },
+  [Operation.CreateApiToken]: { request: () => ({ query: 'mutation { createApiToken(name: "matrix") { token } }' }) },
+  [Operation.ListApiTokens]: {
+    // Reached through the team's member list, as any client could; the learner is member 0 (the first to join).
+    request: (w) => ({ query: 'query($slug: String!) { team(slug: $slug) { members { handle apiTokens(first: 5) { edges { node { name } } } } } }', variables: { slug: w.team.slug } }),
+    concerns: (error) => String(error.path?.[2]) === '0', // paths come back as strings
+  },
+  [Operation.RevokeApiToken]: { request: (w) => ({ query: 'mutation($id: ID!) { revokeApiToken(id: $id) { id } }', variables: { id: w.learnerApiToken.id } }) },
+  [Operation.SetRole]: { request: (w) => ({ query: 'mutation($id: ID!) { setRole(userId: $id, role: MENTOR) { role } }', variables: { id: w.teammate.id } }) },
+  [Operation.CreateTeam]: { request: () => ({ query: 'mutation($slug: String!) { createTeam(input: { name: "Matrix", slug: $slug }) { slug } }', variables: { slug: `m-${suffix()}` } }) },
+  [Operation.JoinTeam]: { request: (w) => ({ query: 'mutation($code: String!) { joinTeam(inviteCode: $code) { slug } }', variables: { code: w.team.inviteCode } }) },
+  [Operation.LeaveTeam]: { request: (w) => ({ query: 'mutation($slug: String!) { leaveTeam(teamSlug: $slug) }', variables: { slug: w.team.slug } }) },
+  [Operation.ViewInviteCode]: {
+    request: (w) => ({ query: 'query($slug: String!) { team(slug: $slug) { inviteCode } }', variables: { slug: w.team.slug } }),
+    visibleValue: (data) => (data.team as { inviteCode: string | null }).inviteCode,
+  },
+  [Operation.RotateInviteCode]: { request: (w) => ({ query: 'mutation($slug: String!) { rotateInviteCode(teamSlug: $slug) { slug } }', variables: { slug: w.team.slug } }) },
+  [Operation.TransferTeamOwnership]: {
+    request: (w) => ({ query: 'mutation($slug: String!, $h: String!) { transferTeamOwnership(teamSlug: $slug, handle: $h) { slug } }', variables: { slug: w.team.slug, h: w.teammate.handle } }),
+  },
+  [Operation.RemoveTeamMember]: {
+    request: (w) => ({ query: 'mutation($slug: String!, $h: String!) { removeTeamMember(teamSlug: $slug, handle: $h) { slug } }', variables: { slug: w.team.slug, h: w.teammate.handle } }),
+  },
+};
+
+function suffix(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** People who own nothing of the learner's; created once per matrix run. */
+export interface Strangers {
+  otherTeamLearner: Account;
+  mentor: Account;
+  admin: Account;
+}
+
+export async function buildStrangers(app: TestApp): Promise<Strangers> {
+  const id = suffix();
+  const [otherTeamLearner, mentor, admin] = await Promise.all(['other', 'mentor', 'admin'].map((name) => register(app, `${name}-${id}`)));
+  await call(app, otherTeamLearner!, 'mutation($s: String!) { createTeam(input: { name: "Others", slug: $s }) { slug } }', { s: `o-${id}` });
+  await makeRole(app, mentor!, 'MENTOR');
+  await makeRole(app, admin!, 'ADMIN');
+  return { otherTeamLearner: otherTeamLearner!, mentor: mentor!, admin: admin! };
+}
+
+/**
+ * Fresh objects for one attempt (operations change them: a transfer moves ownership, a removal
+ * empties the team), and a fresh session for each stranger (an attempted logout ends one).
+ */
+export async function buildWorld(app: TestApp, strangers: Strangers): Promise<World> {
+  const id = suffix();
+  const [learner, teammate] = await Promise.all(['learner', 'mate'].map((name) => register(app, `${name}-${id}`)));
+  const team = await call(app, learner!, 'mutation($s: String!) { createTeam(input: { name: "Owners", slug: $s }) { slug inviteCode } }', { s: `t-${id}` });
+  const { slug, inviteCode } = team.createTeam as { slug: string; inviteCode: string };
+  await call(app, teammate!, 'mutation($c: String!) { joinTeam(inviteCode: $c) { slug } }', { c: inviteCode });
+  const created = await call(app, learner!, 'mutation { createApiToken(name: "ci") { token apiToken { id } } }');
+  const { token, apiToken } = created.createApiToken as { token: string; apiToken: { id: string } };
+  const fresh = async (account: Account): Promise<Account> => {
+    const signedIn = await app.graphql('mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }', { e: account.email, p: account.password });
+    const accessToken = (signedIn.body.data!.login as { accessToken: string }).accessToken;
+    return { ...account, accessToken, auth: { authorization: `Bearer ${accessToken}` } };
+  };
+  return {
+    learner: learner!,
+    teammate: teammate!,
+    team: { slug, inviteCode },
+    learnerApiToken: { id: apiToken.id, token },
+    otherTeamLearner: await fresh(strangers.otherTeamLearner),
+    mentor: await fresh(strangers.mentor),
+    admin: await fresh(strangers.admin),
+  };
+}
+
+async function call(app: TestApp, account: Account, query: string, variables?: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { body } = await app.graphql(query, variables, account.auth);
+  if (!body.data || body.errors) throw new Error(`setup failed: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+function headersFor(world: World, persona: Persona): Record<string, string> {
+  switch (persona) {
+    case 'anonymous':
+      return {};
+    case 'learnerViaApiToken':
+      return { authorization: `Bearer ${world.learnerApiToken.token}` };
+    default:
+      return world[persona].auth;
+  }
+}
+
+export function outcomeOf(response: GraphqlResponse, scenario: Scenario): Outcome {
+  const errors = (response.body.errors ?? []) as Array<{ path?: readonly (string | number)[]; extensions?: Record<string, unknown> }>;
+  const codes = errors.filter((error) => scenario.concerns?.(error) ?? true).map((error) => error.extensions?.code);
+  if (scenario.visibleValue) {
+    if (codes.length > 0) return codes.includes('UNAUTHENTICATED') ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+    return scenario.visibleValue(response.body.data ?? {}) === null ? 'hidden' : 'allowed';
+  }
+  if (codes.includes('UNAUTHENTICATED')) return 'UNAUTHENTICATED';
+  if (codes.includes('FORBIDDEN')) return 'FORBIDDEN';
+  return 'allowed';
+}
+
+export interface MatrixCase {
+  operation: Operation;
+  persona: Persona;
+  expected: Outcome;
+  actual: Outcome;
+  errors: unknown;
+}
+
+/** Runs `operations` × every persona, each attempt in a fresh world, and returns every case. */
+export async function runMatrix(app: TestApp, operations: Operation[] = Object.values(Operation)): Promise<MatrixCase[]> {
+  const cases: MatrixCase[] = [];
+  const strangers = await buildStrangers(app);
+  for (const operation of operations) {
+    const scenario = SCENARIOS[operation];
+    for (const persona of PERSONAS) {
+      const world = await buildWorld(app, strangers);
+      const { query, variables } = scenario.request(world);
+      const response = await app.graphql(query, variables, headersFor(world, persona));
+      const decided = expectedOutcome(POLICY[operation], persona);
+      const expected: Outcome = scenario.visibleValue && decided !== 'allowed' ? 'hidden' : decided;
+      cases.push({ operation, persona, expected, actual: outcomeOf(response, scenario), errors: response.body.errors });
+    }
+  }
+  return cases;
+}
