@@ -56,26 +56,26 @@ describe('schema.prisma and the migrated database', () => {
     it.each([
       [
         'a new column',
-        (s: string) => s.replace('  handle       String       @unique', '  handle       String       @unique\n  bio          String?'),
+        (s: string) => s.replace(/(\n\s*handle\s+String\s+@unique)/, '$1\n  bio String?'),
         /ADD COLUMN\s+"bio" TEXT/,
       ],
       [
         'a column made optional',
-        (s: string) => s.replace('passwordHash String\n', 'passwordHash String?\n'),
+        (s: string) => s.replace(/(passwordHash\s+String)\n/, '$1?\n'),
         /ALTER COLUMN "passwordHash" DROP NOT NULL/,
       ],
       [
         'a changed type',
-        (s: string) => s.replace('objectId   String', 'objectId   String   @db.VarChar(64)'),
+        (s: string) => s.replace(/(objectId\s+String)/, '$1 @db.VarChar(64)'),
         /ALTER COLUMN "objectId" SET DATA TYPE VARCHAR\(64\)/,
       ],
       ['a changed default', (s: string) => s.replace('@default(LEARNER)', '@default(MENTOR)'), /SET DEFAULT 'MENTOR'/],
       [
         'a new index',
-        (s: string) => s.replace('  @@index([actorId, createdAt])', '  @@index([actorId, createdAt])\n  @@index([action])'),
+        (s: string) => s.replace(/(\n\s*@@index\(\[actorId, createdAt\]\))/, '$1\n  @@index([action])'),
         /CREATE INDEX "AuditEvent_action_idx"/,
       ],
-      ['a new enum value', (s: string) => s.replace('  ADMIN\n}', '  ADMIN\n  OBSERVER\n}'), /ALTER TYPE "Role" ADD VALUE 'OBSERVER'/],
+      ['a new enum value', (s: string) => s.replace(/(\n\s*ADMIN\n)\}/, '$1  OBSERVER\n}'), /ALTER TYPE "Role" ADD VALUE 'OBSERVER'/],
     ])('in schema.prisma: %s', async (_what, edit, expected) => {
       expect(await driftAfterEditing(edit)).toMatch(expected);
     });

@@ -1,4 +1,6 @@
 export * from './errors';
 export * from './auth';
 export * from './authorization';
+export * from './pagination';
 export * from './teams';
+export * from './text';

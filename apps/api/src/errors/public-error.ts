@@ -1,4 +1,4 @@
-import { assertUnreachable, AuthErrorCode, CommonErrorCode, TeamErrorCode, type DomainErrorCode } from '@app/domain';
+import { assertUnreachable, AuthErrorCode, CommonErrorCode, PaginationErrorCode, TeamErrorCode, type DomainErrorCode } from '@app/domain';
 
 /** The codes clients see in GraphQL `extensions.code` (and in HTTP error bodies). */
 export type PublicErrorCode =
@@ -50,6 +50,8 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
     case AuthErrorCode.InvalidAccountDetails:
     case AuthErrorCode.InvalidTokenName:
     case TeamErrorCode.InvalidTeamDetails:
+    case PaginationErrorCode.PageSizeOutOfRange:
+    case PaginationErrorCode.InvalidCursor:
       return { code: 'BAD_USER_INPUT', httpStatus: 400 };
     case AuthErrorCode.EmailTaken:
     case AuthErrorCode.HandleTaken:

@@ -8,5 +8,7 @@ export interface GraphqlContext {
 
 /** Mercurius context for HTTP requests: the caller is established once per request. */
 export function graphqlContext(authentication: AuthenticationService) {
-  return async (request: FastifyRequest): Promise<GraphqlContext> => ({ caller: await authentication.callerFor(request.headers.authorization) });
+  return async (request: FastifyRequest): Promise<GraphqlContext> => ({
+    caller: await authentication.callerFor(request.headers.authorization),
+  });
 }

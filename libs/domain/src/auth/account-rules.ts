@@ -1,3 +1,4 @@
+import { isPrintable } from '../text';
 import { AuthError, AuthErrorCode } from './auth-errors';
 import { COMMON_PASSWORDS_TEXT } from './common-passwords.data';
 
@@ -14,7 +15,10 @@ const COMMON_PASSWORDS = new Set(COMMON_PASSWORDS_TEXT.split('\n').filter(Boolea
 export function assertAcceptablePassword(password: string): void {
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
-    throw new AuthError(AuthErrorCode.WeakPassword, `password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters (got ${length})`);
+    throw new AuthError(
+      AuthErrorCode.WeakPassword,
+      `password must be ${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters (got ${length})`,
+    );
   }
   if (COMMON_PASSWORDS.has(password.toLowerCase())) {
     throw new AuthError(AuthErrorCode.WeakPassword, 'password is among the 3,000 most common passwords; choose another');
@@ -48,7 +52,7 @@ export const API_TOKEN_NAME_MAX_LENGTH = 64;
 /** @throws AuthError INVALID_TOKEN_NAME */
 export function normaliseTokenName(name: string): string {
   const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > API_TOKEN_NAME_MAX_LENGTH || /[\u0000-\u001f]/.test(trimmed)) {
+  if (trimmed.length === 0 || trimmed.length > API_TOKEN_NAME_MAX_LENGTH || !isPrintable(trimmed)) {
     throw new AuthError(AuthErrorCode.InvalidTokenName, `token name must be 1–${API_TOKEN_NAME_MAX_LENGTH} printable characters`);
   }
   return trimmed;

@@ -1,4 +1,5 @@
 import type { AuthErrorCode } from '../auth/auth-errors';
+import type { PaginationErrorCode } from '../pagination/pagination-errors';
 import type { TeamErrorCode } from '../teams/team-errors';
 
 /** Codes any area may use when nothing more specific fits. */
@@ -20,4 +21,4 @@ export enum CommonErrorCode {
 }
 
 /** Every domain error code. Add each new area's enum here; the API's mapping must then cover it. */
-export type DomainErrorCode = CommonErrorCode | AuthErrorCode | TeamErrorCode;
+export type DomainErrorCode = CommonErrorCode | AuthErrorCode | TeamErrorCode | PaginationErrorCode;

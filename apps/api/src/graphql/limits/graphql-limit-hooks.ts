@@ -1,0 +1,71 @@
+import { GraphQLError, Location, specifiedRules, validate, type DocumentNode, type ValidationRule } from 'graphql';
+import type {
+  preExecutionHookHandler,
+  preSubscriptionExecutionHookHandler,
+  preSubscriptionParsingHookHandler,
+  preValidationHookHandler,
+} from 'mercurius';
+import { pageSizeRule } from '../pagination/page-size.rule';
+import { GRAPHQL_LIMITS, GraphqlLimitReason } from './graphql-limits';
+import { limitError, OperationRefused } from './limit-errors';
+import { maxAliasesRule } from './max-aliases.rule';
+import { noIntrospectionRule } from './no-introspection.rule';
+import type { VariableValues } from './operation-variables';
+import { queryCostRule } from './query-cost.rule';
+import { assertTokenLimit } from './token-limit';
+
+/**
+ * Rules that need only the document. Mercurius runs them with the specified rules and caches the
+ * verdict per document text.
+ */
+export function documentRules(production: boolean): ValidationRule[] {
+  return [maxAliasesRule(GRAPHQL_LIMITS.maxAliases), ...(production ? [noIntrospectionRule] : [])];
+}
+
+/**
+ * Rules that need the request's variables (`first: $n`). Mercurius skips validation for documents
+ * it has cached, and refuses its variables-aware form of `validationRules` while that cache is on,
+ * so these run on every request in `preExecution`: after variables are coerced, before execution.
+ */
+export function requestRules(variables: VariableValues | null | undefined): ValidationRule[] {
+  return [queryCostRule({ maxCost: GRAPHQL_LIMITS.maxCost, variables }), pageSizeRule(variables)];
+}
+
+/**
+ * Mercurius accepts a `query` string that is not GraphQL but JSON, and runs it as a ready-made
+ * syntax tree: no parse, so no token limit. Only documents the parser built carry a `Location`.
+ */
+function refusePreparsedDocuments(document: DocumentNode): void {
+  if (!(document.loc instanceof Location)) {
+    throw limitError(
+      { code: 'GRAPHQL_PARSE_FAILED', reason: GraphqlLimitReason.PreparsedDocument },
+      'Syntax Error: query must be GraphQL source text; pre-parsed (JSON) documents are not accepted',
+    );
+  }
+}
+
+function throwIfAny(errors: readonly GraphQLError[]): void {
+  if (errors.length > 0) throw new OperationRefused(errors);
+}
+
+/** The limits that Mercurius's options cannot express, as Mercurius hooks. */
+export function graphqlLimitHooks(settings: { production: boolean }) {
+  // Mercurius does not validate subscription documents at all (graphql-js `subscribe` assumes a
+  // valid one), and its subscription hooks do not see the variables: a `first: $n` there counts
+  // with its default.
+  const subscriptionRules = [...specifiedRules, ...documentRules(settings.production), ...requestRules(undefined)];
+
+  const preValidation: preValidationHookHandler = (_schema, document) => refusePreparsedDocuments(document);
+
+  const preExecution: preExecutionHookHandler = (schema, document, _context, variables) =>
+    throwIfAny(validate(schema, document, requestRules(variables)));
+
+  const preSubscriptionParsing: preSubscriptionParsingHookHandler = (_schema, source) => assertTokenLimit(source);
+
+  const preSubscriptionExecution: preSubscriptionExecutionHookHandler = (schema, document) => {
+    refusePreparsedDocuments(document);
+    throwIfAny(validate(schema, document, subscriptionRules, { hideSuggestions: settings.production }));
+  };
+
+  return { preValidation, preExecution, preSubscriptionParsing, preSubscriptionExecution };
+}
