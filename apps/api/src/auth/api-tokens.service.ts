@@ -29,10 +29,19 @@ export class ApiTokensService {
     const token = this.tokens.newOpaqueToken(API_TOKEN_PREFIX);
     const record = await this.transactions.run(async (tx) => {
       if (await this.apiTokens.activeNameExists(actor.userId, name, tx)) {
-        throw new AuthError(AuthErrorCode.InvalidTokenName, `you already have an active token named "${name}"; revoke it or pick another name`);
+        throw new AuthError(
+          AuthErrorCode.InvalidTokenName,
+          `you already have an active token named "${name}"; revoke it or pick another name`,
+        );
       }
-      const created = await this.apiTokens.create({ userId: actor.userId, name, tokenHash: this.tokens.hashOpaqueToken(token), prefix: token.slice(0, 8) }, tx);
-      await this.audit.record({ actorId: actor.userId, action: 'api-token.created', objectType: 'ApiToken', objectId: created.id, details: { name } }, tx);
+      const created = await this.apiTokens.create(
+        { userId: actor.userId, name, tokenHash: this.tokens.hashOpaqueToken(token), prefix: token.slice(0, 8) },
+        tx,
+      );
+      await this.audit.record(
+        { actorId: actor.userId, action: 'api-token.created', objectType: 'ApiToken', objectId: created.id, details: { name } },
+        tx,
+      );
       return created;
     });
     return { token, record };
@@ -42,7 +51,11 @@ export class ApiTokensService {
   async list(caller: Caller, userId: string, first: number, after: string | null | undefined): Promise<ConnectionShape<ApiTokenRecord>> {
     this.authorization.authorize(caller, Operation.ListApiTokens, { userId });
     const position = after ? decodeCursor(after, ['string', 'string'] as const) : undefined;
-    const rows = await this.apiTokens.listForUser(userId, takeFor(first), position && { createdAt: new Date(position[0]), id: position[1] });
+    const rows = await this.apiTokens.listForUser(
+      userId,
+      takeFor(first),
+      position && { createdAt: new Date(position[0]), id: position[1] },
+    );
     return connectionFromRows(rows, first, (row) => [row.createdAt.toISOString(), row.id]);
   }
 
@@ -56,7 +69,16 @@ export class ApiTokensService {
     const actor = this.authorization.authorize(caller, Operation.RevokeApiToken, { userId: token.userId });
     await this.transactions.run(async (tx) => {
       if (await this.apiTokens.revoke(token.id, tx)) {
-        await this.audit.record({ actorId: actor.userId, action: 'api-token.revoked', objectType: 'ApiToken', objectId: token.id, details: { ownerId: token.userId } }, tx);
+        await this.audit.record(
+          {
+            actorId: actor.userId,
+            action: 'api-token.revoked',
+            objectType: 'ApiToken',
+            objectId: token.id,
+            details: { ownerId: token.userId },
+          },
+          tx,
+        );
       }
     });
     return (await this.apiTokens.findById(id))!;

@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { AuditRepository, LoginFailureRepository, SessionRepository, TransactionRunner, UserRepository, type DbTransaction, type UserRecord } from '@app/db';
+import {
+  AuditRepository,
+  LoginFailureRepository,
+  SessionRepository,
+  TransactionRunner,
+  UserRepository,
+  type DbTransaction,
+  type UserRecord,
+} from '@app/db';
 import {
   assertAcceptablePassword,
   assertValidHandle,
@@ -52,16 +60,21 @@ export class AuthService {
     assertAcceptablePassword(input.password);
     const passwordHash = await this.passwords.hash(input.password);
     const role = this.config.adminEmails.includes(email) ? 'ADMIN' : 'LEARNER';
-    return this.transactions.run(async (tx) => {
-      const created = await this.users.create({ email, handle: input.handle, passwordHash, role }, tx);
-      if ('taken' in created) {
-        throw created.taken === 'email'
-          ? new AuthError(AuthErrorCode.EmailTaken, 'an account with this email exists; log in instead')
-          : new AuthError(AuthErrorCode.HandleTaken, `handle "${input.handle}" is taken; choose another`);
-      }
-      await this.audit.record({ actorId: created.id, action: 'user.registered', objectType: 'User', objectId: created.id, details: { role } }, tx);
-      return this.startSession(created, tx);
-    }).then((started) => this.signIn(started));
+    return this.transactions
+      .run(async (tx) => {
+        const created = await this.users.create({ email, handle: input.handle, passwordHash, role }, tx);
+        if ('taken' in created) {
+          throw created.taken === 'email'
+            ? new AuthError(AuthErrorCode.EmailTaken, 'an account with this email exists; log in instead')
+            : new AuthError(AuthErrorCode.HandleTaken, `handle "${input.handle}" is taken; choose another`);
+        }
+        await this.audit.record(
+          { actorId: created.id, action: 'user.registered', objectType: 'User', objectId: created.id, details: { role } },
+          tx,
+        );
+        return this.startSession(created, tx);
+      })
+      .then((started) => this.signIn(started));
   }
 
   /**
@@ -107,22 +120,41 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<SignedIn> {
     const successor = this.tokens.newOpaqueToken(REFRESH_TOKEN_PREFIX);
     const outcome = await this.transactions.run(async (tx) => {
-      const result = await this.sessions.rotate(this.tokens.hashOpaqueToken(refreshToken), this.tokens.hashOpaqueToken(successor), new Date(), tx);
+      const result = await this.sessions.rotate(
+        this.tokens.hashOpaqueToken(refreshToken),
+        this.tokens.hashOpaqueToken(successor),
+        new Date(),
+        tx,
+      );
       if (result.kind === 'reused') {
         const ended = await this.sessions.revokeAllOfUser(result.userId, 'refresh-token-reused', tx);
         await this.audit.record(
-          { actorId: null, action: 'session.refresh-token-reused', objectType: 'User', objectId: result.userId, details: { sessionId: result.sessionId, sessionsEnded: ended } },
+          {
+            actorId: null,
+            action: 'session.refresh-token-reused',
+            objectType: 'User',
+            objectId: result.userId,
+            details: { sessionId: result.sessionId, sessionsEnded: ended },
+          },
           tx,
         );
       }
       return result;
     });
-    if (outcome.kind === 'invalid') throw new AuthError(AuthErrorCode.RefreshTokenInvalid, 'refresh token unknown, expired or ended; log in again');
+    if (outcome.kind === 'invalid')
+      throw new AuthError(AuthErrorCode.RefreshTokenInvalid, 'refresh token unknown, expired or ended; log in again');
     if (outcome.kind === 'reused') {
-      throw new AuthError(AuthErrorCode.RefreshTokenReused, 'this refresh token was already used; every session of the account has been ended: log in again');
+      throw new AuthError(
+        AuthErrorCode.RefreshTokenReused,
+        'this refresh token was already used; every session of the account has been ended: log in again',
+      );
     }
     const user = await this.users.findById(outcome.userId);
-    return { accessToken: await this.tokens.issueAccessToken({ userId: outcome.userId, sessionId: outcome.sessionId }), refreshToken: successor, user: user! };
+    return {
+      accessToken: await this.tokens.issueAccessToken({ userId: outcome.userId, sessionId: outcome.sessionId }),
+      refreshToken: successor,
+      user: user!,
+    };
   }
 
   /** Ends the caller's session: its refresh tokens and access tokens stop working. */
@@ -138,7 +170,12 @@ export class AuthService {
   /** Opens a session inside `tx`. The access token is signed after commit (see `signIn`). */
   private async startSession(user: UserRecord, tx: DbTransaction): Promise<StartedSession> {
     const refreshToken = this.tokens.newOpaqueToken(REFRESH_TOKEN_PREFIX);
-    const session = await this.sessions.create(user.id, this.tokens.hashOpaqueToken(refreshToken), new Date(Date.now() + SESSION_TTL_MS), tx);
+    const session = await this.sessions.create(
+      user.id,
+      this.tokens.hashOpaqueToken(refreshToken),
+      new Date(Date.now() + SESSION_TTL_MS),
+      tx,
+    );
     return { sessionId: session.id, refreshToken, user };
   }
 

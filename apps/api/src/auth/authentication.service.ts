@@ -34,17 +34,32 @@ export class AuthenticationService {
   private async fromAccessToken(token: string): Promise<Actor> {
     const claims = await this.tokens.verifyAccessToken(token);
     const session = await this.sessions.findWithUser(claims.sessionId);
-    if (!session || session.user.id !== claims.userId) throw new AuthError(AuthErrorCode.TokenInvalid, 'access token refused: unknown session');
+    if (!session || session.user.id !== claims.userId)
+      throw new AuthError(AuthErrorCode.TokenInvalid, 'access token refused: unknown session');
     if (session.revokedAt !== null) throw new AuthError(AuthErrorCode.SessionRevoked, 'this session has ended; log in again');
     const { user } = session;
-    return { userId: user.id, handle: user.handle, role: user.role, teamId: user.membership?.teamId ?? null, via: 'session', sessionId: session.id };
+    return {
+      userId: user.id,
+      handle: user.handle,
+      role: user.role,
+      teamId: user.membership?.teamId ?? null,
+      via: 'session',
+      sessionId: session.id,
+    };
   }
 
   private async fromApiToken(token: string): Promise<Actor> {
     const owner = await this.apiTokens.findActiveOwner(this.tokens.hashOpaqueToken(token));
     if (!owner) throw new AuthError(AuthErrorCode.TokenInvalid, 'API token unknown or revoked');
     const { user } = owner;
-    return { userId: user.id, handle: user.handle, role: user.role, teamId: user.membership?.teamId ?? null, via: 'api-token', sessionId: null };
+    return {
+      userId: user.id,
+      handle: user.handle,
+      role: user.role,
+      teamId: user.membership?.teamId ?? null,
+      via: 'api-token',
+      sessionId: null,
+    };
   }
 }
 

@@ -61,7 +61,11 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
   try {
     const applied = await migrate(databaseUrl);
     if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} migration(s)`);
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, logger), createHttpAdapter(logger), { bufferLogs: true });
+    const app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot(config, databaseUrl, logger),
+      createHttpAdapter(logger),
+      { bufferLogs: true },
+    );
     return await serve(app, { config, logger, databaseUrl, onClose: async () => embedded?.stop() });
   } catch (error) {
     await embedded?.stop();
@@ -78,7 +82,11 @@ export async function serve(
   app.useLogger(app.get(PinoNestLogger));
   try {
     await app.listen({ port: config.port, host: config.host }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') throw new ConfigError('PORT', `PORT ${config.port} is already in use on ${config.host}; stop the other process or choose another port`);
+      if (error.code === 'EADDRINUSE')
+        throw new ConfigError(
+          'PORT',
+          `PORT ${config.port} is already in use on ${config.host}; stop the other process or choose another port`,
+        );
       throw error;
     });
   } catch (error) {

@@ -23,7 +23,9 @@ export class TeamsResolver {
     return this.teams.join(caller, inviteCode);
   }
 
-  @Mutation(() => Boolean, { description: 'Leaves the team; an owner with members must transfer ownership first. The last member leaving deletes the team.' })
+  @Mutation(() => Boolean, {
+    description: 'Leaves the team; an owner with members must transfer ownership first. The last member leaving deletes the team.',
+  })
   leaveTeam(@CurrentCaller() caller: Caller, @Args('teamSlug') teamSlug: string): Promise<boolean> {
     return this.teams.leave(caller, teamSlug);
   }
@@ -34,7 +36,11 @@ export class TeamsResolver {
   }
 
   @Mutation(() => Team, { description: 'Owner: hand ownership to another member.' })
-  transferTeamOwnership(@CurrentCaller() caller: Caller, @Args('teamSlug') teamSlug: string, @Args('handle') handle: string): Promise<Team> {
+  transferTeamOwnership(
+    @CurrentCaller() caller: Caller,
+    @Args('teamSlug') teamSlug: string,
+    @Args('handle') handle: string,
+  ): Promise<Team> {
     return this.teams.transferOwnership(caller, teamSlug, handle);
   }
 

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AuditRepository, TeamRepository, TransactionRunner, UserRepository, type DbTransaction, type TeamRecord, type UserRecord } from '@app/db';
+import {
+  AuditRepository,
+  TeamRepository,
+  TransactionRunner,
+  UserRepository,
+  type DbTransaction,
+  type TeamRecord,
+  type UserRecord,
+} from '@app/db';
 import { assertValidTeam, CommonErrorCode, DomainError, Operation, TeamError, TeamErrorCode } from '@app/domain';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
@@ -54,7 +62,10 @@ export class TeamsService {
       if (await this.teams.membershipOf(actor.userId, tx)) throw alreadyInTeam();
       const team = await this.teams.createWithOwner({ name, slug, inviteCode: newInviteCode() }, actor.userId, tx);
       if (!team) throw new TeamError(TeamErrorCode.SlugTaken, `team slug "${slug}" is taken; choose another`);
-      await this.audit.record({ actorId: actor.userId, action: 'team.created', objectType: 'Team', objectId: team.id, details: { slug } }, tx);
+      await this.audit.record(
+        { actorId: actor.userId, action: 'team.created', objectType: 'Team', objectId: team.id, details: { slug } },
+        tx,
+      );
       return team;
     });
   }
@@ -64,11 +75,18 @@ export class TeamsService {
     const actor = this.authorization.authorize(caller, Operation.JoinTeam);
     return this.transactions.run(async (tx) => {
       const team = inviteCode.length <= 64 ? await this.teams.findByInviteCode(inviteCode.trim().toUpperCase(), tx) : null;
-      if (!team) throw new TeamError(TeamErrorCode.InviteCodeInvalid, 'no team has this invite code (it may have been rotated); ask the owner for the current one');
+      if (!team)
+        throw new TeamError(
+          TeamErrorCode.InviteCodeInvalid,
+          'no team has this invite code (it may have been rotated); ask the owner for the current one',
+        );
       await this.teams.lockUser(actor.userId, tx);
       await this.teams.lock(team.id, tx);
       if (!(await this.teams.addMember(team.id, actor.userId, tx))) throw alreadyInTeam();
-      await this.audit.record({ actorId: actor.userId, action: 'team.member-joined', objectType: 'Team', objectId: team.id, details: { userId: actor.userId } }, tx);
+      await this.audit.record(
+        { actorId: actor.userId, action: 'team.member-joined', objectType: 'Team', objectId: team.id, details: { userId: actor.userId } },
+        tx,
+      );
       return team;
     });
   }
@@ -86,10 +104,16 @@ export class TeamsService {
         throw new TeamError(TeamErrorCode.OwnerMustTransfer, 'you own this team: transfer ownership to another member before leaving');
       }
       await this.teams.removeMember(team.id, actor.userId, tx);
-      await this.audit.record({ actorId: actor.userId, action: 'team.member-left', objectType: 'Team', objectId: team.id, details: { userId: actor.userId } }, tx);
+      await this.audit.record(
+        { actorId: actor.userId, action: 'team.member-left', objectType: 'Team', objectId: team.id, details: { userId: actor.userId } },
+        tx,
+      );
       if (others === 0) {
         await this.teams.delete(team.id, tx);
-        await this.audit.record({ actorId: actor.userId, action: 'team.deleted', objectType: 'Team', objectId: team.id, details: { slug: team.slug } }, tx);
+        await this.audit.record(
+          { actorId: actor.userId, action: 'team.deleted', objectType: 'Team', objectId: team.id, details: { slug: team.slug } },
+          tx,
+        );
       }
     });
     return true;
@@ -118,7 +142,13 @@ export class TeamsService {
       if (currentOwner) await this.teams.setRole(team.id, currentOwner, 'MEMBER', tx);
       await this.teams.setRole(team.id, target.id, 'OWNER', tx);
       await this.audit.record(
-        { actorId: actor.userId, action: 'team.ownership-transferred', objectType: 'Team', objectId: team.id, details: { from: currentOwner, to: target.id } },
+        {
+          actorId: actor.userId,
+          action: 'team.ownership-transferred',
+          objectType: 'Team',
+          objectId: team.id,
+          details: { from: currentOwner, to: target.id },
+        },
         tx,
       );
     });
@@ -136,7 +166,10 @@ export class TeamsService {
         throw new TeamError(TeamErrorCode.OwnerMustTransfer, 'the owner cannot be removed; transfer ownership first');
       }
       await this.teams.removeMember(team.id, target.id, tx);
-      await this.audit.record({ actorId: actor.userId, action: 'team.member-removed', objectType: 'Team', objectId: team.id, details: { userId: target.id } }, tx);
+      await this.audit.record(
+        { actorId: actor.userId, action: 'team.member-removed', objectType: 'Team', objectId: team.id, details: { userId: target.id } },
+        tx,
+      );
     });
     return team;
   }

@@ -19,7 +19,11 @@ export class UsersResolver {
   }
 
   @Mutation(() => User, { description: 'ADMIN: change a user’s role.' })
-  setRole(@CurrentCaller() caller: Caller, @Args('userId', { type: () => ID }) userId: string, @Args('role', { type: () => RoleEnum }) role: Role): Promise<User> {
+  setRole(
+    @CurrentCaller() caller: Caller,
+    @Args('userId', { type: () => ID }) userId: string,
+    @Args('role', { type: () => RoleEnum }) role: Role,
+  ): Promise<User> {
     return this.users.setRole(caller, userId, role);
   }
 

@@ -41,7 +41,16 @@ export class UsersService {
         throw new AuthError(AuthErrorCode.LastAdmin, 'this is the last admin; make someone else ADMIN first');
       }
       const updated = await this.users.setRole(user.id, role, tx);
-      await this.audit.record({ actorId: actor.userId, action: 'user.role-changed', objectType: 'User', objectId: user.id, details: { from: user.role, to: role } }, tx);
+      await this.audit.record(
+        {
+          actorId: actor.userId,
+          action: 'user.role-changed',
+          objectType: 'User',
+          objectId: user.id,
+          details: { from: user.role, to: role },
+        },
+        tx,
+      );
       return updated;
     });
   }
