@@ -15,13 +15,24 @@ describe('personal API tokens over HTTP', () => {
 
   it('are shown once, stored hashed, work as Bearer tokens, cannot mint tokens, and stop working when revoked', async () => {
     const cli = await register(app, 'cli-user');
-    const created = await app.graphql('mutation { createApiToken(name: " laptop ") { token name apiToken { id prefix revokedAt } } }', {}, cli.auth);
-    const { token, name, apiToken } = created.body.data!.createApiToken as { token: string; name: string; apiToken: { id: string; prefix: string; revokedAt: null } };
+    const created = await app.graphql(
+      'mutation { createApiToken(name: " laptop ") { token name apiToken { id prefix revokedAt } } }',
+      {},
+      cli.auth,
+    );
+    const { token, name, apiToken } = created.body.data!.createApiToken as {
+      token: string;
+      name: string;
+      apiToken: { id: string; prefix: string; revokedAt: null };
+    };
     expect(token).toMatch(/^pgt_[A-Za-z0-9_-]{43}$/);
     expect(name).toBe('laptop');
     expect(apiToken.prefix).toBe(token.slice(0, 8));
 
-    const stored = await withClient(app.database.url, async (c) => (await c.query(`SELECT "tokenHash" FROM "ApiToken" WHERE id = $1`, [apiToken.id])).rows[0].tokenHash as string);
+    const stored = await withClient(
+      app.database.url,
+      async (c) => (await c.query(`SELECT "tokenHash" FROM "ApiToken" WHERE id = $1`, [apiToken.id])).rows[0].tokenHash as string,
+    );
     expect(stored).toMatch(/^[0-9a-f]{64}$/);
     expect(stored).not.toContain(token.slice(4));
 
@@ -42,7 +53,9 @@ describe('personal API tokens over HTTP', () => {
     const after = await app.graphql('{ me { handle } }', {}, bearer);
     expect([errorCode(after), errorReason(after)]).toEqual(['UNAUTHENTICATED', 'TOKEN_INVALID']);
 
-    const actions = await withClient(app.database.url, async (c) => (await c.query(`SELECT action FROM "AuditEvent" WHERE "objectId" = $1 ORDER BY id`, [apiToken.id])).rows.map((r) => r.action));
+    const actions = await withClient(app.database.url, async (c) =>
+      (await c.query(`SELECT action FROM "AuditEvent" WHERE "objectId" = $1 ORDER BY id`, [apiToken.id])).rows.map((r) => r.action),
+    );
     expect(actions).toEqual(['api-token.created', 'api-token.revoked']);
   });
 
@@ -50,8 +63,14 @@ describe('personal API tokens over HTTP', () => {
     const owner = await register(app, 'lister');
     for (const name of ['one', 'two', 'three']) await app.graphql(`mutation { createApiToken(name: "${name}") { token } }`, {}, owner.auth);
     const page = (first: number, after?: string) =>
-      app.graphql('query($f: Int!, $a: String) { me { apiTokens(first: $f, after: $a) { edges { cursor node { name prefix } } pageInfo { hasNextPage endCursor } } } }', { f: first, a: after }, owner.auth);
-    const first = (await page(2)).body.data!.me as { apiTokens: { edges: Array<{ node: { name: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+      app.graphql(
+        'query($f: Int!, $a: String) { me { apiTokens(first: $f, after: $a) { edges { cursor node { name prefix } } pageInfo { hasNextPage endCursor } } } }',
+        { f: first, a: after },
+        owner.auth,
+      );
+    const first = (await page(2)).body.data!.me as {
+      apiTokens: { edges: Array<{ node: { name: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    };
     expect(first.apiTokens.edges.map((e) => e.node.name)).toEqual(['three', 'two']);
     expect(first.apiTokens.pageInfo.hasNextPage).toBe(true);
     const second = (await page(2, first.apiTokens.pageInfo.endCursor)).body.data!.me as typeof first;

@@ -16,7 +16,9 @@ describe('accounts and sessions over HTTP', () => {
   });
 
   const refresh = (refreshToken: string) =>
-    app.graphql('mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { handle } } }', { t: refreshToken });
+    app.graphql('mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken user { handle } } }', {
+      t: refreshToken,
+    });
   const me = (accessToken?: string) => app.graphql(ME, {}, accessToken ? { authorization: `Bearer ${accessToken}` } : {});
 
   it('registers, logs in, refreshes twice; reusing the first refresh token ends every session', async () => {
@@ -49,7 +51,10 @@ describe('accounts and sessions over HTTP', () => {
 
     // Logging in again works.
     expect((await login(app, ada.email, ada.password)).body.data).toMatchObject({ login: { user: { handle: 'ada' } } });
-    const audit = await withClient(app.database.url, async (c) => (await c.query(`SELECT action FROM "AuditEvent" WHERE "objectId" = $1 ORDER BY id`, [ada.id])).rows);
+    const audit = await withClient(
+      app.database.url,
+      async (c) => (await c.query(`SELECT action FROM "AuditEvent" WHERE "objectId" = $1 ORDER BY id`, [ada.id])).rows,
+    );
     expect(audit.map((row) => row.action)).toEqual(['user.registered', 'session.refresh-token-reused']);
   });
 
@@ -120,11 +125,26 @@ describe('accounts and sessions over HTTP', () => {
       app.graphql('mutation($input: RegisterInput!) { register(input: $input) { user { handle } } }', { input });
 
     it.each([
-      ['a 7-character password', { email: 'p7@example.com', handle: 'p-seven', password: 'Abcdef1' }, 'WEAK_PASSWORD', /8–128 characters \(got 7\)/],
+      [
+        'a 7-character password',
+        { email: 'p7@example.com', handle: 'p-seven', password: 'Abcdef1' },
+        'WEAK_PASSWORD',
+        /8–128 characters \(got 7\)/,
+      ],
       ['a 129-character password', { email: 'p129@example.com', handle: 'p-long', password: 'x'.repeat(129) }, 'WEAK_PASSWORD', /got 129/],
       ['a common password', { email: 'common@example.com', handle: 'common', password: 'Password1' }, 'WEAK_PASSWORD', /3,000 most common/],
-      ['a malformed email', { email: 'not-an-email', handle: 'bad-email', password: 'correct horse battery staple' }, 'INVALID_ACCOUNT_DETAILS', /email/],
-      ['a malformed handle', { email: 'h@example.com', handle: 'Bad Handle!', password: 'correct horse battery staple' }, 'INVALID_ACCOUNT_DETAILS', /handle/],
+      [
+        'a malformed email',
+        { email: 'not-an-email', handle: 'bad-email', password: 'correct horse battery staple' },
+        'INVALID_ACCOUNT_DETAILS',
+        /email/,
+      ],
+      [
+        'a malformed handle',
+        { email: 'h@example.com', handle: 'Bad Handle!', password: 'correct horse battery staple' },
+        'INVALID_ACCOUNT_DETAILS',
+        /handle/,
+      ],
     ])('refuses %s with BAD_USER_INPUT', async (_case, input, reason, message) => {
       const response = await registerRaw(input);
       expect(errorCode(response)).toBe('BAD_USER_INPUT');
@@ -141,7 +161,11 @@ describe('accounts and sessions over HTTP', () => {
 
     it('refuses a taken email or handle with CONFLICT and keeps the first account', async () => {
       const first = await register(app, 'unique-one');
-      const sameEmail = await registerRaw({ email: 'UNIQUE-ONE@example.com', handle: 'someone-else', password: 'correct horse battery staple' });
+      const sameEmail = await registerRaw({
+        email: 'UNIQUE-ONE@example.com',
+        handle: 'someone-else',
+        password: 'correct horse battery staple',
+      });
       expect([errorCode(sameEmail), errorReason(sameEmail)]).toEqual(['CONFLICT', 'EMAIL_TAKEN']);
       const sameHandle = await registerRaw({ email: 'new@example.com', handle: 'unique-one', password: 'correct horse battery staple' });
       expect([errorCode(sameHandle), errorReason(sameHandle)]).toEqual(['CONFLICT', 'HANDLE_TAKEN']);
@@ -154,7 +178,10 @@ describe('accounts and sessions over HTTP', () => {
     });
 
     it('stores argon2id hashes with 19 MiB, 2 passes, 1 lane', async () => {
-      const hash = await withClient(app.database.url, async (c) => (await c.query(`SELECT "passwordHash" FROM "User" WHERE handle = 'ada'`)).rows[0].passwordHash);
+      const hash = await withClient(
+        app.database.url,
+        async (c) => (await c.query(`SELECT "passwordHash" FROM "User" WHERE handle = 'ada'`)).rows[0].passwordHash,
+      );
       expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     });
   });

@@ -37,8 +37,9 @@ describe('roles over HTTP', () => {
     const badRole = await setRole(tutor.auth, boss.id, 'EMPEROR');
     expect(errorCode(badRole)).toBe('GRAPHQL_VALIDATION_FAILED');
 
-    const changes = await withClient(app.database.url, async (c) =>
-      (await c.query(`SELECT "objectId", details FROM "AuditEvent" WHERE action = 'user.role-changed' ORDER BY id`)).rows,
+    const changes = await withClient(
+      app.database.url,
+      async (c) => (await c.query(`SELECT "objectId", details FROM "AuditEvent" WHERE action = 'user.role-changed' ORDER BY id`)).rows,
     );
     expect(changes).toEqual([
       { objectId: tutor.id, details: { from: 'LEARNER', to: 'MENTOR' } },
@@ -52,10 +53,14 @@ describe('roles over HTTP', () => {
     await withClient(app.database.url, (c) => c.query(`UPDATE "User" SET role = 'ADMIN' WHERE id = $1`, [admin.id]));
     const [owner, peer] = await Promise.all([register(app, 'mail-owner'), register(app, 'mail-peer')]);
     const slug = 'mailers';
-    const code = ((await app.graphql(`mutation { createTeam(input: { name: "Mailers", slug: "${slug}" }) { inviteCode } }`, {}, owner.auth)).body.data!.createTeam as { inviteCode: string }).inviteCode;
+    const code = (
+      (await app.graphql(`mutation { createTeam(input: { name: "Mailers", slug: "${slug}" }) { inviteCode } }`, {}, owner.auth)).body.data!
+        .createTeam as { inviteCode: string }
+    ).inviteCode;
     await app.graphql('mutation($c: String!) { joinTeam(inviteCode: $c) { slug } }', { c: code }, peer.auth);
     const emailsSeenBy = async (auth: Record<string, string>) =>
-      ((await app.graphql(`{ team(slug: "${slug}") { members { handle email } } }`, {}, auth)).body.data!.team as { members: unknown[] }).members;
+      ((await app.graphql(`{ team(slug: "${slug}") { members { handle email } } }`, {}, auth)).body.data!.team as { members: unknown[] })
+        .members;
     expect(await emailsSeenBy(peer.auth)).toEqual([
       { handle: 'mail-owner', email: null },
       { handle: 'mail-peer', email: 'mail-peer@example.com' },

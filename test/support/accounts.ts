@@ -45,11 +45,19 @@ export async function makeRole(app: TestApp, account: Account, role: 'LEARNER' |
 
 /** The access-token signing key, read from the database (to forge tokens that differ in one claim only). */
 export async function signingKey(app: TestApp): Promise<string> {
-  return withClient(app.database.url, async (client) => (await client.query(`SELECT secret FROM "SigningKey" WHERE purpose = 'access-token-hs256'`)).rows[0].secret);
+  return withClient(
+    app.database.url,
+    async (client) => (await client.query(`SELECT secret FROM "SigningKey" WHERE purpose = 'access-token-hs256'`)).rows[0].secret,
+  );
 }
 
 /** A JWT built by hand: any header, any claims, HMAC with `key` (or no signature for alg none). */
-export function forgeJwt(header: Record<string, unknown>, claims: Record<string, unknown>, key?: string, hash: 'sha256' | 'sha512' = 'sha256'): string {
+export function forgeJwt(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  key?: string,
+  hash: 'sha256' | 'sha512' = 'sha256',
+): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const unsigned = `${encode(header)}.${encode(claims)}`;
   const signature = key === undefined ? '' : createHmac(hash, key).update(unsigned).digest('base64url');

@@ -66,24 +66,54 @@ export const SCENARIOS: Record<Operation, Scenario> = {
   [Operation.CreateApiToken]: { request: () => ({ query: 'mutation { createApiToken(name: "matrix") { token } }' }) },
   [Operation.ListApiTokens]: {
     // Reached through the team's member list, as any client could; the learner is member 0 (the first to join).
-    request: (w) => ({ query: 'query($slug: String!) { team(slug: $slug) { members { handle apiTokens(first: 5) { edges { node { name } } } } } }', variables: { slug: w.team.slug } }),
+    request: (w) => ({
+      query: 'query($slug: String!) { team(slug: $slug) { members { handle apiTokens(first: 5) { edges { node { name } } } } } }',
+      variables: { slug: w.team.slug },
+    }),
     concerns: (error) => String(error.path?.[2]) === '0', // paths come back as strings
   },
-  [Operation.RevokeApiToken]: { request: (w) => ({ query: 'mutation($id: ID!) { revokeApiToken(id: $id) { id } }', variables: { id: w.learnerApiToken.id } }) },
-  [Operation.SetRole]: { request: (w) => ({ query: 'mutation($id: ID!) { setRole(userId: $id, role: MENTOR) { role } }', variables: { id: w.teammate.id } }) },
-  [Operation.CreateTeam]: { request: () => ({ query: 'mutation($slug: String!) { createTeam(input: { name: "Matrix", slug: $slug }) { slug } }', variables: { slug: `m-${suffix()}` } }) },
-  [Operation.JoinTeam]: { request: (w) => ({ query: 'mutation($code: String!) { joinTeam(inviteCode: $code) { slug } }', variables: { code: w.team.inviteCode } }) },
-  [Operation.LeaveTeam]: { request: (w) => ({ query: 'mutation($slug: String!) { leaveTeam(teamSlug: $slug) }', variables: { slug: w.team.slug } }) },
+  [Operation.RevokeApiToken]: {
+    request: (w) => ({ query: 'mutation($id: ID!) { revokeApiToken(id: $id) { id } }', variables: { id: w.learnerApiToken.id } }),
+  },
+  [Operation.SetRole]: {
+    request: (w) => ({ query: 'mutation($id: ID!) { setRole(userId: $id, role: MENTOR) { role } }', variables: { id: w.teammate.id } }),
+  },
+  [Operation.CreateTeam]: {
+    request: () => ({
+      query: 'mutation($slug: String!) { createTeam(input: { name: "Matrix", slug: $slug }) { slug } }',
+      variables: { slug: `m-${suffix()}` },
+    }),
+  },
+  [Operation.JoinTeam]: {
+    request: (w) => ({
+      query: 'mutation($code: String!) { joinTeam(inviteCode: $code) { slug } }',
+      variables: { code: w.team.inviteCode },
+    }),
+  },
+  [Operation.LeaveTeam]: {
+    request: (w) => ({ query: 'mutation($slug: String!) { leaveTeam(teamSlug: $slug) }', variables: { slug: w.team.slug } }),
+  },
   [Operation.ViewInviteCode]: {
     request: (w) => ({ query: 'query($slug: String!) { team(slug: $slug) { inviteCode } }', variables: { slug: w.team.slug } }),
     visibleValue: (data) => (data.team as { inviteCode: string | null }).inviteCode,
   },
-  [Operation.RotateInviteCode]: { request: (w) => ({ query: 'mutation($slug: String!) { rotateInviteCode(teamSlug: $slug) { slug } }', variables: { slug: w.team.slug } }) },
+  [Operation.RotateInviteCode]: {
+    request: (w) => ({
+      query: 'mutation($slug: String!) { rotateInviteCode(teamSlug: $slug) { slug } }',
+      variables: { slug: w.team.slug },
+    }),
+  },
   [Operation.TransferTeamOwnership]: {
-    request: (w) => ({ query: 'mutation($slug: String!, $h: String!) { transferTeamOwnership(teamSlug: $slug, handle: $h) { slug } }', variables: { slug: w.team.slug, h: w.teammate.handle } }),
+    request: (w) => ({
+      query: 'mutation($slug: String!, $h: String!) { transferTeamOwnership(teamSlug: $slug, handle: $h) { slug } }',
+      variables: { slug: w.team.slug, h: w.teammate.handle },
+    }),
   },
   [Operation.RemoveTeamMember]: {
-    request: (w) => ({ query: 'mutation($slug: String!, $h: String!) { removeTeamMember(teamSlug: $slug, handle: $h) { slug } }', variables: { slug: w.team.slug, h: w.teammate.handle } }),
+    request: (w) => ({
+      query: 'mutation($slug: String!, $h: String!) { removeTeamMember(teamSlug: $slug, handle: $h) { slug } }',
+      variables: { slug: w.team.slug, h: w.teammate.handle },
+    }),
   },
 };
 
@@ -101,7 +131,9 @@ export interface Strangers {
 export async function buildStrangers(app: TestApp): Promise<Strangers> {
   const id = suffix();
   const [otherTeamLearner, mentor, admin] = await Promise.all(['other', 'mentor', 'admin'].map((name) => register(app, `${name}-${id}`)));
-  await call(app, otherTeamLearner!, 'mutation($s: String!) { createTeam(input: { name: "Others", slug: $s }) { slug } }', { s: `o-${id}` });
+  await call(app, otherTeamLearner!, 'mutation($s: String!) { createTeam(input: { name: "Others", slug: $s }) { slug } }', {
+    s: `o-${id}`,
+  });
   await makeRole(app, mentor!, 'MENTOR');
   await makeRole(app, admin!, 'ADMIN');
   return { otherTeamLearner: otherTeamLearner!, mentor: mentor!, admin: admin! };
@@ -114,13 +146,18 @@ export async function buildStrangers(app: TestApp): Promise<Strangers> {
 export async function buildWorld(app: TestApp, strangers: Strangers): Promise<World> {
   const id = suffix();
   const [learner, teammate] = await Promise.all(['learner', 'mate'].map((name) => register(app, `${name}-${id}`)));
-  const team = await call(app, learner!, 'mutation($s: String!) { createTeam(input: { name: "Owners", slug: $s }) { slug inviteCode } }', { s: `t-${id}` });
+  const team = await call(app, learner!, 'mutation($s: String!) { createTeam(input: { name: "Owners", slug: $s }) { slug inviteCode } }', {
+    s: `t-${id}`,
+  });
   const { slug, inviteCode } = team.createTeam as { slug: string; inviteCode: string };
   await call(app, teammate!, 'mutation($c: String!) { joinTeam(inviteCode: $c) { slug } }', { c: inviteCode });
   const created = await call(app, learner!, 'mutation { createApiToken(name: "ci") { token apiToken { id } } }');
   const { token, apiToken } = created.createApiToken as { token: string; apiToken: { id: string } };
   const fresh = async (account: Account): Promise<Account> => {
-    const signedIn = await app.graphql('mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }', { e: account.email, p: account.password });
+    const signedIn = await app.graphql('mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }', {
+      e: account.email,
+      p: account.password,
+    });
     const accessToken = (signedIn.body.data!.login as { accessToken: string }).accessToken;
     return { ...account, accessToken, auth: { authorization: `Bearer ${accessToken}` } };
   };

@@ -41,7 +41,12 @@ export class ApiTokenRepository {
   async findActiveOwner(tokenHash: string): Promise<ApiTokenOwner | null> {
     const token = await this.prisma.apiToken.findUnique({
       where: { tokenHash },
-      select: { id: true, revokedAt: true, lastUsedAt: true, user: { select: { id: true, handle: true, role: true, membership: { select: { teamId: true } } } } },
+      select: {
+        id: true,
+        revokedAt: true,
+        lastUsedAt: true,
+        user: { select: { id: true, handle: true, role: true, membership: { select: { teamId: true } } } },
+      },
     });
     if (!token || token.revokedAt !== null) return null;
     const now = new Date();

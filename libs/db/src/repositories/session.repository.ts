@@ -11,9 +11,7 @@ export interface SessionWithUser {
 }
 
 export type RefreshOutcome =
-  | { kind: 'rotated'; sessionId: string; userId: string }
-  | { kind: 'reused'; sessionId: string; userId: string }
-  | { kind: 'invalid' };
+  { kind: 'rotated'; sessionId: string; userId: string } | { kind: 'reused'; sessionId: string; userId: string } | { kind: 'invalid' };
 
 @Injectable()
 export class SessionRepository {
@@ -49,7 +47,12 @@ export class SessionRepository {
   async rotate(tokenHash: string, successorHash: string, now: Date, db: Db): Promise<RefreshOutcome> {
     const token = await db.refreshToken.findUnique({
       where: { tokenHash },
-      select: { id: true, expiresAt: true, usedAt: true, session: { select: { id: true, userId: true, revokedAt: true, expiresAt: true } } },
+      select: {
+        id: true,
+        expiresAt: true,
+        usedAt: true,
+        session: { select: { id: true, userId: true, revokedAt: true, expiresAt: true } },
+      },
     });
     if (!token) return { kind: 'invalid' };
     const { session } = token;
@@ -69,7 +72,10 @@ export class SessionRepository {
 
   /** Ends every open session of a user; returns how many. */
   async revokeAllOfUser(userId: string, reason: string, db: Db = this.prisma): Promise<number> {
-    const result = await db.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+    const result = await db.session.updateMany({
+      where: { userId, revokedAt: null },
+      data: { revokedAt: new Date(), revokedReason: reason },
+    });
     return result.count;
   }
 }
