@@ -54,11 +54,7 @@ describe('schema.prisma and the migrated database', () => {
     }
 
     it.each([
-      [
-        'a new column',
-        (s: string) => s.replace(/(\n\s*handle\s+String\s+@unique)/, '$1\n  bio String?'),
-        /ADD COLUMN\s+"bio" TEXT/,
-      ],
+      ['a new column', (s: string) => s.replace(/(\n\s*handle\s+String\s+@unique)/, '$1\n  bio String?'), /ADD COLUMN\s+"bio" TEXT/],
       [
         'a column made optional',
         (s: string) => s.replace(/(passwordHash\s+String)\n/, '$1?\n'),

@@ -44,6 +44,7 @@ export function expectedOutcome(rule: Rule, persona: Persona): Exclude<Outcome, 
 /** Objects owned by `learner`: a team (with a teammate) and an API token; plus strangers. */
 export interface World {
   learner: Account;
+  learnerAttemptId: string;
   learnerApiToken: { id: string; token: string };
   teammate: Account;
   team: { slug: string; inviteCode: string };
@@ -109,6 +110,11 @@ export const SCENARIOS: Record<Operation, Scenario> = {
       variables: { slug: w.team.slug, h: w.teammate.handle },
     }),
   },
+  [Operation.StartAttempt]: { request: () => ({ query: `mutation { startAttempt(challengeSlug: "${MATRIX_CHALLENGE}") { id } }` }) },
+  [Operation.ViewAttempt]: {
+    request: (w) => ({ query: 'query($id: ID!) { attempt(id: $id) { id quota { used limit } } }', variables: { id: w.learnerAttemptId } }),
+  },
+  [Operation.SyncCatalog]: { request: () => ({ query: 'mutation { syncCatalog { unchanged } }' }) },
   [Operation.RemoveTeamMember]: {
     request: (w) => ({
       query: 'mutation($slug: String!, $h: String!) { removeTeamMember(teamSlug: $slug, handle: $h) { slug } }',
@@ -116,6 +122,9 @@ export const SCENARIOS: Record<Operation, Scenario> = {
     }),
   },
 };
+
+/** Any challenge of the catalog: attempts are made on it. */
+const MATRIX_CHALLENGE = 'document-an-optimization';
 
 function suffix(): string {
   return randomBytes(4).toString('hex');
@@ -153,6 +162,7 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
   await call(app, teammate!, 'mutation($c: String!) { joinTeam(inviteCode: $c) { slug } }', { c: inviteCode });
   const created = await call(app, learner!, 'mutation { createApiToken(name: "ci") { token apiToken { id } } }');
   const { token, apiToken } = created.createApiToken as { token: string; apiToken: { id: string } };
+  const attempt = await call(app, learner!, `mutation { startAttempt(challengeSlug: "${MATRIX_CHALLENGE}") { id } }`);
   const fresh = async (account: Account): Promise<Account> => {
     const signedIn = await app.graphql('mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }', {
       e: account.email,
@@ -163,6 +173,7 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
   };
   return {
     learner: learner!,
+    learnerAttemptId: (attempt.startAttempt as { id: string }).id,
     teammate: teammate!,
     team: { slug, inviteCode },
     learnerApiToken: { id: apiToken.id, token },

@@ -17,6 +17,7 @@ import { AuthenticationService } from './auth/authentication.service';
 import { AuthorizationModule } from './authorization/authorization.module';
 import { graphqlContext } from './graphql/graphql-context';
 import { TeamsModule } from './teams/teams.module';
+import { ChallengesModule } from './challenges/challenges.module';
 import { UsersModule } from './users/users.module';
 
 /** Wiring only: every feature lives in its own module. */
@@ -46,6 +47,7 @@ export class AppModule {
         AuthModule,
         UsersModule,
         TeamsModule,
+        ChallengesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

@@ -4,3 +4,4 @@ export * from './authorization';
 export * from './pagination';
 export * from './teams';
 export * from './text';
+export * from './challenges';

@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import { assertPortAvailable, ConfigError, type AppConfig } from '@app/config';
 import { EmbeddedDatabase, migrate } from '@app/db';
 import { AppModule } from '../app.module';
+import { CatalogService } from '../challenges/catalog.service';
 import { LifecycleService } from '../health/lifecycle.service';
 
 export interface RunningServer {
@@ -81,6 +82,8 @@ export async function serve(
   const { config, logger } = options;
   app.useLogger(app.get(PinoNestLogger));
   try {
+    // Every start brings the database in line with this build's challenge catalog (new versions for changed definitions).
+    await app.get(CatalogService).sync();
     await app.listen({ port: config.port, host: config.host }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE')
         throw new ConfigError(

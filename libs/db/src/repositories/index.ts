@@ -5,3 +5,6 @@ export * from './session.repository';
 export * from './signing-key.repository';
 export * from './team.repository';
 export * from './user.repository';
+export * from './attempt.repository';
+export * from './challenge.repository';
+export * from './submission.repository';

@@ -16,6 +16,9 @@ export enum Operation {
   RotateInviteCode = 'rotateInviteCode',
   TransferTeamOwnership = 'transferTeamOwnership',
   RemoveTeamMember = 'removeTeamMember',
+  StartAttempt = 'startAttempt',
+  ViewAttempt = 'viewAttempt',
+  SyncCatalog = 'syncCatalog',
 }
 
 /**
@@ -48,6 +51,9 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
   [Operation.RotateInviteCode]: { audience: 'signed-in', relation: 'team-owner', adminBypass: true },
   [Operation.TransferTeamOwnership]: { audience: 'signed-in', relation: 'team-owner', adminBypass: true },
   [Operation.RemoveTeamMember]: { audience: 'signed-in', relation: 'team-owner', adminBypass: true },
+  [Operation.StartAttempt]: { audience: 'signed-in', relation: 'any', adminBypass: false },
+  [Operation.ViewAttempt]: { audience: 'signed-in', relation: 'self', adminBypass: true },
+  [Operation.SyncCatalog]: { audience: ['ADMIN'], relation: 'any', adminBypass: false },
 };
 
 /** What the object is, as far as the relation check needs: its owning user and/or team. */

@@ -1,0 +1,4 @@
+export * from './definition';
+export * from './catalog-loader';
+export * from './catalog-location';
+export * from './catalog-entry';
