@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApiTokenRepository, SessionRepository } from '@app/db';
+import { ApiTokenRepository, SessionRepository, type ApiTokenOwner } from '@app/db';
 import { AuthError, AuthErrorCode, type Actor } from '@app/domain';
 import { ANONYMOUS, type Caller } from '../authorization/caller';
 import { API_TOKEN_PREFIX, TokenService } from './token.service';
@@ -37,30 +37,18 @@ export class AuthenticationService {
     if (!session || session.user.id !== claims.userId)
       throw new AuthError(AuthErrorCode.TokenInvalid, 'access token refused: unknown session');
     if (session.revokedAt !== null) throw new AuthError(AuthErrorCode.SessionRevoked, 'this session has ended; log in again');
-    const { user } = session;
-    return {
-      userId: user.id,
-      handle: user.handle,
-      role: user.role,
-      teamId: user.membership?.teamId ?? null,
-      via: 'session',
-      sessionId: session.id,
-    };
+    return actorOf(session.user, 'session', session.id);
   }
 
   private async fromApiToken(token: string): Promise<Actor> {
     const owner = await this.apiTokens.findActiveOwner(this.tokens.hashOpaqueToken(token));
     if (!owner) throw new AuthError(AuthErrorCode.TokenInvalid, 'API token unknown or revoked');
-    const { user } = owner;
-    return {
-      userId: user.id,
-      handle: user.handle,
-      role: user.role,
-      teamId: user.membership?.teamId ?? null,
-      via: 'api-token',
-      sessionId: null,
-    };
+    return actorOf(owner.user, 'api-token', null);
   }
+}
+
+function actorOf(user: ApiTokenOwner['user'], via: Actor['via'], sessionId: string | null): Actor {
+  return { userId: user.id, handle: user.handle, role: user.role, teamId: user.membership?.teamId ?? null, via, sessionId };
 }
 
 function refused(code: AuthErrorCode, message: string): Caller {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { StoredChallenge } from '@app/catalog';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
 import type { Db } from '../transaction';
@@ -20,17 +21,7 @@ export interface ChallengeRecord {
 }
 
 /** One challenge as the catalog defines it now, ready to sync. */
-export interface CatalogEntry {
-  slug: string;
-  kind: ChallengeKindName;
-  title: string;
-  difficulty: string;
-  points: number;
-  dailyQuota: number;
-  contentHash: string;
-  definition: Record<string, unknown>;
-  hidden: Record<string, unknown>;
-}
+export type CatalogEntry = StoredChallenge;
 
 export interface SyncOutcome {
   created: string[];
@@ -151,17 +142,7 @@ export class ChallengeRepository {
   }
 }
 
-type ChallengeRow = {
-  id: string;
-  slug: string;
-  kind: ChallengeKindName;
-  title: string;
-  difficulty: string;
-  points: number;
-  dailyQuota: number;
-  currentVersion: number;
-  retiredAt: Date | null;
-};
+type ChallengeRow = Omit<ChallengeRecord, 'version' | 'definition'> & { currentVersion: number };
 
 function toRecord({ currentVersion: _current, ...challenge }: ChallengeRow, version: number, definition: unknown): ChallengeRecord {
   return { ...challenge, version, definition: definition as Record<string, unknown> };
