@@ -102,16 +102,19 @@ describe('hidden material is unreachable through GraphQL', () => {
       const seeds = (await c.query(`SELECT "secretSeed" FROM "Attempt"`)).rows.map((r) => r.secretSeed as string);
       const needles = new Set<string>(seeds);
       for (const material of hidden) {
+        // Test names are shown to learners with their results (they carry no data); inputs and expected outputs are not.
         for (const test of material.tests ?? []) {
-          needles.add(test.name);
           const args = JSON.stringify(test.args);
           if (args.length >= 12) needles.add(args);
+          const expected = JSON.stringify(test.expected);
+          if (expected.length >= 12) needles.add(expected);
         }
         for (const line of (material.aiSolution ?? '').split('\n').map((l) => l.trim())) if (line.length >= 25) needles.add(line);
       }
       return { needles: [...needles], hasSessionChallenges: hidden.some((m) => (m.tests ?? []).length > 0) };
     });
     expect(secrets.needles.length).toBeGreaterThanOrEqual(attemptIds.length);
+    expect(secrets.hasSessionChallenges).toBe(true); // hidden tests exist, so the check below has something to find
 
     const answers: string[] = [];
     answers.push(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSessionExample } from './session-example';
 
 /**
  * A challenge as it is written in the repo: libs/catalog/challenges/<slug>/challenge.json plus
@@ -25,18 +26,37 @@ export type TensorSpec = z.infer<typeof tensorSpecSchema>;
 export const sessionOptionsSchema = z.object({
   graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
   intraOpNumThreads: z.number().int().min(1).max(64).default(1),
-  executionProviders: z.array(z.enum(['cpu', 'cuda'])).min(1).default(['cpu']),
+  executionProviders: z
+    .array(z.enum(['cpu', 'cuda']))
+    .min(1)
+    .default(['cpu']),
 });
 
 export const paritySchema = z.discriminatedUnion('metric', [
-  z.object({ metric: z.literal('tolerance'), rtol: z.number().positive().max(0.5).default(1e-3), atol: z.number().nonnegative().default(1e-5), minElementShare: z.number().min(0.9).max(1).default(0.999) }),
+  z.object({
+    metric: z.literal('tolerance'),
+    rtol: z.number().positive().max(0.5).default(1e-3),
+    atol: z.number().nonnegative().default(1e-5),
+    minElementShare: z.number().min(0.9).max(1).default(0.999),
+  }),
   z.object({ metric: z.literal('top1'), output: z.string().min(1), minAgreement: z.number().min(0.5).max(1).default(0.99) }),
 ]);
 
 /** Where a model comes from: built by the project's generator, or shipped by an npm package. */
 export const modelSourceSchema = z.discriminatedUnion('from', [
-  z.object({ from: z.literal('generator'), generator: z.string().min(1), seed: z.number().int().nonnegative(), options: z.record(z.string(), z.unknown()).default({}) }),
-  z.object({ from: z.literal('package'), package: z.string().min(1), path: z.string().min(1), license: z.string().min(1), notice: z.string().min(1) }),
+  z.object({
+    from: z.literal('generator'),
+    generator: z.string().min(1),
+    seed: z.number().int().nonnegative(),
+    options: z.record(z.string(), z.unknown()).default({}),
+  }),
+  z.object({
+    from: z.literal('package'),
+    package: z.string().min(1),
+    path: z.string().min(1),
+    license: z.string().min(1),
+    notice: z.string().min(1),
+  }),
 ]);
 
 const modelChallengeSpec = {
@@ -48,7 +68,12 @@ const modelChallengeSpec = {
   parity: paritySchema,
   /** Hidden-input batches drawn per scoring (from the attempt's secret seed). */
   parityBatches: z.number().int().min(16).max(256).default(16),
-  maxModelBytes: z.number().int().positive().max(256 * 1024 * 1024).default(256 * 1024 * 1024),
+  maxModelBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(256 * 1024 * 1024)
+    .default(256 * 1024 * 1024),
   allowLoops: z.boolean().default(false),
 };
 
@@ -74,26 +99,63 @@ export const documentSpecSchema = z.object({
   /** The kind of scored result the report must document (its evidence submission). */
   documents: z.enum(['OPTIMIZE_MODEL', 'PORT_TO_JAX', 'AI_FREE_SESSION']),
   requiredSections: z.array(z.string().min(1)).min(1),
-  rubric: z.array(z.object({ criterion: z.string().min(1), description: z.string().min(1), maxScore: z.number().int().min(1).max(10) })).min(1),
+  rubric: z
+    .array(z.object({ criterion: z.string().min(1), description: z.string().min(1), maxScore: z.number().int().min(1).max(10) }))
+    .min(1),
   /** A claim may exceed the measurement by at most this relative amount before it is flagged. */
   claimTolerance: z.number().min(0).max(0.5).default(0.05),
-  maxReportBytes: z.number().int().positive().max(200 * 1024).default(200 * 1024),
+  maxReportBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(200 * 1024)
+    .default(200 * 1024),
 });
 
-export const sessionSpecSchema = z.object({
-  kind: z.literal('AI_FREE_SESSION'),
-  timeLimitMinutes: z.number().int().min(5).max(240),
-  entryPoint: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/),
-  signature: z.string().min(1),
-  /** Public examples shown with the brief (calls and their expected results, as text). */
-  examples: z.array(z.string().min(1)).min(1),
-  limits: z.object({
-    memoryBytes: z.number().int().positive().default(64 * 1024 * 1024),
-    stackBytes: z.number().int().positive().default(1024 * 1024),
-    timeMsPerTest: z.number().int().positive().default(2_000),
-    outputBytes: z.number().int().positive().default(64 * 1024),
-  }),
-});
+export const sessionSpecSchema = z
+  .object({
+    kind: z.literal('AI_FREE_SESSION'),
+    timeLimitMinutes: z.number().int().min(5).max(240),
+    entryPoint: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/),
+    signature: z.string().min(1),
+    /**
+     * Public examples shown with the brief, one call and its result each, in the format of
+     * session-example.ts: `topK([3, 1, 3, 2], 2) → [0, 2]`, optionally ending in ` (±1e-8)` for an
+     * approximate comparison. Arguments and result are JSON; every example must parse.
+     */
+    examples: z.array(z.string().min(1)).min(1),
+    /** Per hidden test, enforced by sandboxes/code-runner (see its README for how each is measured). */
+    limits: z.object({
+      memoryBytes: z
+        .number()
+        .int()
+        .positive()
+        .max(1024 * 1024 * 1024)
+        .default(64 * 1024 * 1024),
+      /** QuickJS's WASM stack is 5 MiB: a larger limit could never trip (the runner refuses > 4 MiB). */
+      stackBytes: z
+        .number()
+        .int()
+        .positive()
+        .max(4 * 1024 * 1024)
+        .default(1024 * 1024),
+      timeMsPerTest: z.number().int().positive().default(2_000),
+      outputBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(64 * 1024),
+    }),
+  })
+  .superRefine((spec, context) => {
+    spec.examples.forEach((example, index) => {
+      try {
+        parseSessionExample(example, spec.entryPoint);
+      } catch (error) {
+        context.addIssue({ code: 'custom', path: ['examples', index], message: `example ${index + 1}: ${(error as Error).message}` });
+      }
+    });
+  });
 
 export const challengeDefinitionSchema = z.object({
   slug,
@@ -125,10 +187,20 @@ export type ModelSource = z.infer<typeof modelSourceSchema>;
  * - solution.wrong.js: a plausible but wrong solution (tests must catch it)
  */
 export const hiddenTestSchema = z.object({
+  /** Shown to the learner with the outcome: describe the case ("ties keep the lower index"), never its data. */
   name: z.string().min(1),
+  /** JSON values; they reach the learner's function as a fresh copy per test. */
   args: z.array(z.unknown()),
   expected: z.unknown(),
-  /** How results compare: exact (deep equality) or numbers within a tolerance. */
-  compare: z.discriminatedUnion('mode', [z.object({ mode: z.literal('exact') }), z.object({ mode: z.literal('approx'), tolerance: z.number().positive() })]).default({ mode: 'exact' }),
+  /**
+   * How results compare: exact (deep equality; arrays by position, objects by key set) or approx,
+   * the same except that numbers pass when |got − expected| ≤ tolerance · max(1, |expected|).
+   */
+  compare: z
+    .discriminatedUnion('mode', [
+      z.object({ mode: z.literal('exact') }),
+      z.object({ mode: z.literal('approx'), tolerance: z.number().positive() }),
+    ])
+    .default({ mode: 'exact' }),
 });
 export type HiddenTest = z.infer<typeof hiddenTestSchema>;

@@ -2,3 +2,4 @@ export * from './definition';
 export * from './catalog-loader';
 export * from './catalog-location';
 export * from './catalog-entry';
+export * from './session-example';

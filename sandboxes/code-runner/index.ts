@@ -1,0 +1,4 @@
+export { MAX_MEMORY_BYTES, MAX_STACK_BYTES, runHiddenTests } from './run-hidden-tests';
+export { compareResult } from './compare-result';
+export { MAX_CODE_BYTES } from './prepare-source';
+export * from './types';
