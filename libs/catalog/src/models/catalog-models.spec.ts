@@ -168,6 +168,26 @@ describe('model generators', () => {
   });
 });
 
+/** The known solution's outputs against the reference's on the challenge's number of random batches, within its tolerance. */
+async function expectParity(
+  slug: string,
+  spec: OptimizeSpec | PortSpec,
+  reference: Parameters<typeof checkParity>[0],
+  knownSolution: Parameters<typeof checkParity>[1],
+): Promise<void> {
+  const parity = await checkParity(
+    reference,
+    knownSolution,
+    batches(spec, spec.parityBatches, 3),
+    spec.outputs.map((o) => o.name),
+    toleranceOf(spec),
+  );
+  measured.push(
+    `${slug}: parity worst relative error ${parity.worstRelativeError.toExponential(2)}, worst |Δ| ${parity.worstMaxAbsoluteError.toExponential(2)}`,
+  );
+  expect(parity.passes).toBe(true);
+}
+
 describe.each(withModels)('$slug', ({ slug, spec }) => {
   it('builds a reference and a known solution that load in ONNX Runtime and run on inputs of the declared shapes', async () => {
     const { reference, knownSolution } = modelsOf(slug, spec);
@@ -204,17 +224,7 @@ describe.each(optimize)('OPTIMIZE_MODEL $slug', ({ slug, spec }: { slug: string;
   });
 
   it(`its known solution matches the reference within the challenge's tolerance on ${spec.parityBatches} random batches`, async () => {
-    const parity = await checkParity(
-      reference,
-      knownSolution,
-      batches(spec, spec.parityBatches, 3),
-      spec.outputs.map((o) => o.name),
-      toleranceOf(spec),
-    );
-    measured.push(
-      `${slug}: parity worst relative error ${parity.worstRelativeError.toExponential(2)}, worst |Δ| ${parity.worstMaxAbsoluteError.toExponential(2)}`,
-    );
-    expect(parity.passes).toBe(true);
+    await expectParity(slug, spec, reference, knownSolution);
   });
 
   it(`its known solution is at least ${MIN_KNOWN_SPEEDUP}× faster than the reference and reaches the challenge's target, timed interleaved on one thread`, async () => {
@@ -242,17 +252,7 @@ describe.each(ports)('PORT_TO_JAX $slug', ({ slug, spec }: { slug: string; spec:
       createSession(models.knownSolution, spec.session),
     ]);
     try {
-      const parity = await checkParity(
-        reference,
-        knownSolution,
-        batches(spec, spec.parityBatches, 3),
-        spec.outputs.map((o) => o.name),
-        toleranceOf(spec),
-      );
-      measured.push(
-        `${slug}: parity worst relative error ${parity.worstRelativeError.toExponential(2)}, worst |Δ| ${parity.worstMaxAbsoluteError.toExponential(2)}`,
-      );
-      expect(parity.passes).toBe(true);
+      await expectParity(slug, spec, reference, knownSolution);
     } finally {
       await Promise.all([reference.release(), knownSolution.release()]);
     }
