@@ -44,6 +44,8 @@ export function expectedOutcome(rule: Rule, persona: Persona): Exclude<Outcome, 
 /** Objects owned by `learner`: a team (with a teammate) and an API token; plus strangers. */
 export interface World {
   learner: Account;
+  /** sha256 of bytes only the learner uploaded. */
+  learnerArtifact: string;
   learnerAttemptId: string;
   learnerApiToken: { id: string; token: string };
   teammate: Account;
@@ -54,7 +56,12 @@ export interface World {
 }
 
 interface Scenario {
-  request(world: World): { query: string; variables?: Record<string, unknown> };
+  /** A GraphQL operation… */
+  request?(world: World): { query: string; variables?: Record<string, unknown> };
+  /** …or a plain HTTP request (bytes). */
+  http?(world: World): { method: 'GET' | 'PUT'; path: string; body?: Buffer };
+  /** Objects a caller may not know of are refused as NOT_FOUND (counted as FORBIDDEN here). */
+  deniedAs?: 'NOT_FOUND';
   /** For fields shown only to some: where the value is in `data`, null when hidden. */
   visibleValue?: (data: Record<string, unknown>) => unknown;
   /** Which errors speak of the target object (a list may hold others' objects too). */
@@ -115,6 +122,8 @@ export const SCENARIOS: Record<Operation, Scenario> = {
     request: (w) => ({ query: 'query($id: ID!) { attempt(id: $id) { id quota { used limit } } }', variables: { id: w.learnerAttemptId } }),
   },
   [Operation.SyncCatalog]: { request: () => ({ query: 'mutation { syncCatalog { unchanged } }' }) },
+  [Operation.UploadArtifact]: { http: () => ({ method: 'PUT', path: '/artifacts', body: randomBytes(64) }) },
+  [Operation.ReadArtifact]: { http: (w) => ({ method: 'GET', path: `/artifacts/${w.learnerArtifact}` }), deniedAs: 'NOT_FOUND' },
   [Operation.RemoveTeamMember]: {
     request: (w) => ({
       query: 'mutation($slug: String!, $h: String!) { removeTeamMember(teamSlug: $slug, handle: $h) { slug } }',
@@ -163,6 +172,13 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
   const created = await call(app, learner!, 'mutation { createApiToken(name: "ci") { token apiToken { id } } }');
   const { token, apiToken } = created.createApiToken as { token: string; apiToken: { id: string } };
   const attempt = await call(app, learner!, `mutation { startAttempt(challengeSlug: "${MATRIX_CHALLENGE}") { id } }`);
+  const uploaded = await fetch(`${app.url}/artifacts`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream', ...learner!.auth },
+    body: randomBytes(256),
+  });
+  if (uploaded.status !== 201) throw new Error(`setup upload failed: ${uploaded.status} ${await uploaded.text()}`);
+  const { sha256: learnerArtifact } = (await uploaded.json()) as { sha256: string };
   const fresh = async (account: Account): Promise<Account> => {
     const signedIn = await app.graphql('mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }', {
       e: account.email,
@@ -174,6 +190,7 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
   return {
     learner: learner!,
     learnerAttemptId: (attempt.startAttempt as { id: string }).id,
+    learnerArtifact,
     teammate: teammate!,
     team: { slug, inviteCode },
     learnerApiToken: { id: apiToken.id, token },
@@ -200,6 +217,28 @@ function headersFor(world: World, persona: Persona): Record<string, string> {
   }
 }
 
+/** Sends a scenario's request; an HTTP answer is shaped like a GraphQL one (its `error` as the only error). */
+async function send(app: TestApp, scenario: Scenario, world: World, headers: Record<string, string>): Promise<GraphqlResponse> {
+  if (scenario.request) {
+    const { query, variables } = scenario.request(world);
+    return app.graphql(query, variables, headers);
+  }
+  const { method, path, body } = scenario.http!(world);
+  const response = await fetch(`${app.url}${path}`, {
+    method,
+    headers: { ...headers, ...(body ? { 'content-type': 'application/octet-stream' } : {}) },
+    body,
+  });
+  const text = await response.text();
+  if (response.ok) return { status: response.status, headers: response.headers, body: { data: {} } };
+  const error = (JSON.parse(text) as { error: { code: string; message: string } }).error;
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: { data: null, errors: [{ message: error.message, extensions: { code: error.code } }] },
+  };
+}
+
 export function outcomeOf(response: GraphqlResponse, scenario: Scenario): Outcome {
   const errors = (response.body.errors ?? []) as Array<{ path?: readonly (string | number)[]; extensions?: Record<string, unknown> }>;
   const codes = errors.filter((error) => scenario.concerns?.(error) ?? true).map((error) => error.extensions?.code);
@@ -209,6 +248,7 @@ export function outcomeOf(response: GraphqlResponse, scenario: Scenario): Outcom
   }
   if (codes.includes('UNAUTHENTICATED')) return 'UNAUTHENTICATED';
   if (codes.includes('FORBIDDEN')) return 'FORBIDDEN';
+  if (scenario.deniedAs && codes.includes(scenario.deniedAs)) return 'FORBIDDEN';
   return 'allowed';
 }
 
@@ -228,8 +268,7 @@ export async function runMatrix(app: TestApp, operations: Operation[] = Object.v
     const scenario = SCENARIOS[operation];
     for (const persona of PERSONAS) {
       const world = await buildWorld(app, strangers);
-      const { query, variables } = scenario.request(world);
-      const response = await app.graphql(query, variables, headersFor(world, persona));
+      const response = await send(app, scenario, world, headersFor(world, persona));
       const decided = expectedOutcome(POLICY[operation], persona);
       const expected: Outcome = scenario.visibleValue && decided !== 'allowed' ? 'hidden' : decided;
       cases.push({ operation, persona, expected, actual: outcomeOf(response, scenario), errors: response.body.errors });

@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '@app/config';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import pino, { type Logger } from 'pino';
@@ -18,9 +21,18 @@ export interface GraphqlResponse {
   body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 }
 
-/** The configuration tests run with, over `database`. */
+/** The configuration tests run with, over `database`; artifacts go to a temporary folder unless `env` names one. */
 export function testConfig(database: TestDatabase, env: Record<string, string> = {}): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, ...env });
+  const artifacts = join(tmpdir(), `proving-test-artifacts-${database.name}`);
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: database.url,
+    ARTIFACT_STORE: artifacts,
+    ...env,
+  });
 }
 
 /** The real app on a free port, over a fresh database cloned from the migrated template. */
@@ -47,6 +59,8 @@ export function asTestApp(server: RunningServer, database: TestDatabase, config:
     async stop() {
       await server.close();
       await database.drop();
+      if (!config.artifactStore.startsWith('s3://'))
+        rmSync(config.artifactStore.replace(/^file:\/\//, ''), { recursive: true, force: true });
     },
   };
 }

@@ -18,6 +18,8 @@ import { AuthorizationModule } from './authorization/authorization.module';
 import { graphqlContext } from './graphql/graphql-context';
 import { TeamsModule } from './teams/teams.module';
 import { ChallengesModule } from './challenges/challenges.module';
+import { ArtifactsModule } from './artifacts/artifacts.module';
+import { StorageModule } from '@app/storage';
 import { UsersModule } from './users/users.module';
 
 /** Wiring only: every feature lives in its own module. */
@@ -48,6 +50,8 @@ export class AppModule {
         UsersModule,
         TeamsModule,
         ChallengesModule,
+        StorageModule.forRoot(config.artifactStore, config.s3),
+        ArtifactsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

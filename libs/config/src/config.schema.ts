@@ -55,6 +55,14 @@ export const environmentSchema = z.object({
   ADMIN_EMAILS: emailList.default([]),
   ARTIFACT_STORE: artifactStore.optional(),
   SHADOW_DATABASE_URL: postgresUrl.optional(),
+  S3_ENDPOINT: z.url({ message: 'must be a URL like https://s3.eu-west-1.amazonaws.com or http://127.0.0.1:9000' }).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .default(false),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000, 10_000, ' of milliseconds'),
 });
 
@@ -75,6 +83,8 @@ export interface AppConfig {
   adminEmails: readonly string[];
   artifactStore: string;
   shutdownTimeoutMs: number;
+  /** S3-compatible storage, used when `artifactStore` is `s3://bucket/prefix`. */
+  s3: { endpoint?: string; region: string; credentials?: { accessKeyId: string; secretAccessKey: string }; forcePathStyle: boolean };
   /** Scratch server for `npm run db:new-migration` (its role needs CREATEDB); else a throwaway embedded one. */
   shadowDatabaseUrl: string | undefined;
 }
@@ -95,5 +105,13 @@ export function toAppConfig(env: Environment, cwd: string): AppConfig {
     artifactStore: env.ARTIFACT_STORE ?? resolve(dataDir, 'artifacts'),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     shadowDatabaseUrl: env.SHADOW_DATABASE_URL,
+    s3: {
+      ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
+      region: env.S3_REGION,
+      ...(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? { credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } }
+        : {}),
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    },
   };
 }

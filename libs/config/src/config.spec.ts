@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       artifactStore: '/srv/app/.data/artifacts',
       shutdownTimeoutMs: 10_000,
       shadowDatabaseUrl: undefined,
+      s3: { region: 'us-east-1', forcePathStyle: false },
     });
   });
 
@@ -90,7 +91,7 @@ describe('loadConfig', () => {
   it('lists exactly the variables of the README environment table', () => {
     const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
     const table = readme.slice(readme.indexOf('## Configuration'));
-    const documented = [...table.matchAll(/^\|\s*`([A-Z_]+)`\s*\|/gm)].map((match) => match[1]).sort();
+    const documented = [...table.matchAll(/^\|\s*`([A-Z0-9_]+)`\s*\|/gm)].map((match) => match[1]).sort();
     expect(documented).toEqual(Object.keys(environmentSchema.shape).sort());
   });
 });

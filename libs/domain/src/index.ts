@@ -5,3 +5,4 @@ export * from './pagination';
 export * from './teams';
 export * from './text';
 export * from './challenges';
+export * from './artifacts';

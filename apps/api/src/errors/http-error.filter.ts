@@ -17,6 +17,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const requestId = request.id;
     const described = describeError(exception, requestId);
     if (described.unexpected) this.logger.error({ err: exception, requestId }, 'unexpected error on an HTTP route');
+    // A refused upload whose body was not read: close the connection after answering rather than
+    // wait for (or read) bytes nobody wants.
+    if (!request.raw.complete) void reply.header('connection', 'close');
     void reply.status(described.httpStatus).send({
       error: { code: described.code, reason: described.reason, message: described.message, details: described.details, requestId },
     });

@@ -1,4 +1,12 @@
-import { assertUnreachable, AuthErrorCode, CommonErrorCode, PaginationErrorCode, TeamErrorCode, type DomainErrorCode } from '@app/domain';
+import {
+  ArtifactErrorCode,
+  assertUnreachable,
+  AuthErrorCode,
+  CommonErrorCode,
+  PaginationErrorCode,
+  TeamErrorCode,
+  type DomainErrorCode,
+} from '@app/domain';
 
 /** The codes clients see in GraphQL `extensions.code` (and in HTTP error bodies). */
 export type PublicErrorCode =
@@ -65,6 +73,15 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
       return { code: 'NOT_FOUND', httpStatus: 404 };
     case AuthErrorCode.LoginRateLimited:
       return { code: 'RATE_LIMITED', httpStatus: 429 };
+    case ArtifactErrorCode.TooLarge:
+      return { code: 'BAD_USER_INPUT', httpStatus: 413 };
+    case ArtifactErrorCode.UnsupportedMediaType:
+      return { code: 'BAD_USER_INPUT', httpStatus: 415 };
+    case ArtifactErrorCode.BodyIncomplete:
+    case ArtifactErrorCode.InvalidDigest:
+      return { code: 'BAD_USER_INPUT', httpStatus: 400 };
+    case ArtifactErrorCode.Corrupted:
+      return { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 };
     default:
       return assertUnreachable(code);
   }

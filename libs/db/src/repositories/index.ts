@@ -8,3 +8,4 @@ export * from './user.repository';
 export * from './attempt.repository';
 export * from './challenge.repository';
 export * from './submission.repository';
+export * from './artifact.repository';

@@ -19,6 +19,8 @@ export enum Operation {
   StartAttempt = 'startAttempt',
   ViewAttempt = 'viewAttempt',
   SyncCatalog = 'syncCatalog',
+  UploadArtifact = 'uploadArtifact',
+  ReadArtifact = 'readArtifact',
 }
 
 /**
@@ -54,6 +56,8 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
   [Operation.StartAttempt]: { audience: 'signed-in', relation: 'any', adminBypass: false },
   [Operation.ViewAttempt]: { audience: 'signed-in', relation: 'self', adminBypass: true },
   [Operation.SyncCatalog]: { audience: ['ADMIN'], relation: 'any', adminBypass: false },
+  [Operation.UploadArtifact]: { audience: 'signed-in', relation: 'any', adminBypass: false },
+  [Operation.ReadArtifact]: { audience: 'signed-in', relation: 'self', adminBypass: true },
 };
 
 /** What the object is, as far as the relation check needs: its owning user and/or team. */
