@@ -46,6 +46,9 @@ export interface World {
   learner: Account;
   /** sha256 of bytes only the learner uploaded. */
   learnerArtifact: string;
+  /** The learner's attempt on a model challenge, and a submission made on it. */
+  learnerModelAttemptId: string;
+  learnerSubmissionId: string;
   learnerAttemptId: string;
   learnerApiToken: { id: string; token: string };
   teammate: Account;
@@ -123,6 +126,15 @@ export const SCENARIOS: Record<Operation, Scenario> = {
   },
   [Operation.SyncCatalog]: { request: () => ({ query: 'mutation { syncCatalog { unchanged } }' }) },
   [Operation.UploadArtifact]: { http: () => ({ method: 'PUT', path: '/artifacts', body: randomBytes(64) }) },
+  [Operation.SubmitModel]: {
+    request: (w) => ({
+      query: 'mutation($a: ID!, $m: String!) { submitModel(input: { attemptId: $a, modelSha256: $m }) { id status } }',
+      variables: { a: w.learnerModelAttemptId, m: w.learnerArtifact },
+    }),
+  },
+  [Operation.ViewSubmission]: {
+    request: (w) => ({ query: 'query($id: ID!) { submission(id: $id) { id status } }', variables: { id: w.learnerSubmissionId } }),
+  },
   [Operation.ReadArtifact]: { http: (w) => ({ method: 'GET', path: `/artifacts/${w.learnerArtifact}` }), deniedAs: 'NOT_FOUND' },
   [Operation.RemoveTeamMember]: {
     request: (w) => ({
@@ -134,6 +146,8 @@ export const SCENARIOS: Record<Operation, Scenario> = {
 
 /** Any challenge of the catalog: attempts are made on it. */
 const MATRIX_CHALLENGE = 'document-an-optimization';
+/** A model challenge: submissions are made on it (nothing scores them in these tests). */
+const MATRIX_MODEL_CHALLENGE = 'pruned-mlp-speedup';
 
 function suffix(): string {
   return randomBytes(4).toString('hex');
@@ -179,6 +193,13 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
   });
   if (uploaded.status !== 201) throw new Error(`setup upload failed: ${uploaded.status} ${await uploaded.text()}`);
   const { sha256: learnerArtifact } = (await uploaded.json()) as { sha256: string };
+  const modelAttempt = await call(app, learner!, `mutation { startAttempt(challengeSlug: "${MATRIX_MODEL_CHALLENGE}") { id } }`);
+  const learnerModelAttemptId = (modelAttempt.startAttempt as { id: string }).id;
+  const submitted = await call(
+    app,
+    learner!,
+    `mutation { submitModel(input: { attemptId: "${learnerModelAttemptId}", modelSha256: "${learnerArtifact}" }) { id } }`,
+  );
   const fresh = async (account: Account): Promise<Account> => {
     const signedIn = await app.graphql('mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }', {
       e: account.email,
@@ -191,6 +212,8 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
     learner: learner!,
     learnerAttemptId: (attempt.startAttempt as { id: string }).id,
     learnerArtifact,
+    learnerModelAttemptId,
+    learnerSubmissionId: (submitted.submitModel as { id: string }).id,
     teammate: teammate!,
     team: { slug, inviteCode },
     learnerApiToken: { id: apiToken.id, token },

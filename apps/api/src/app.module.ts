@@ -19,6 +19,7 @@ import { graphqlContext } from './graphql/graphql-context';
 import { TeamsModule } from './teams/teams.module';
 import { ChallengesModule } from './challenges/challenges.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
+import { SubmissionsModule } from './submissions/submissions.module';
 import { StorageModule } from '@app/storage';
 import { UsersModule } from './users/users.module';
 
@@ -52,6 +53,7 @@ export class AppModule {
         ChallengesModule,
         StorageModule.forRoot(config.artifactStore, config.s3),
         ArtifactsModule,
+        SubmissionsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

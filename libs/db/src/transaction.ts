@@ -20,3 +20,11 @@ export class TransactionRunner {
     return this.prisma.$transaction(work, { maxWait: 5_000, timeout: 30_000 });
   }
 }
+
+/**
+ * Lets another library write through an open transaction (pg-boss sends its job INSERT this way,
+ * so a submission and its scoring job commit or roll back together).
+ */
+export function sqlExecutorFor(tx: DbTransaction): { executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } {
+  return { executeSql: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }) };
+}

@@ -6,3 +6,4 @@ export * from './teams';
 export * from './text';
 export * from './challenges';
 export * from './artifacts';
+export * from './submissions';

@@ -7,6 +7,6 @@ import { ChallengesService } from './challenges.service';
 @Module({
   controllers: [ChallengeAssetsController],
   providers: [CatalogService, ChallengesService, ChallengesResolver, AttemptsResolver],
-  exports: [CatalogService],
+  exports: [CatalogService, ChallengesService],
 })
 export class ChallengesModule {}

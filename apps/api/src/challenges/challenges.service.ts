@@ -40,6 +40,12 @@ export class ChallengesService {
     return this.challenges.findBySlug(slug);
   }
 
+  /** The challenge version a submission was made on (its attempt's). */
+  async challengeOfSubmission(submission: { attemptId: string }): Promise<ChallengeRecord> {
+    const attempt = (await this.attempts.findById(submission.attemptId))!;
+    return this.challengeOf(attempt);
+  }
+
   /** The version an attempt is judged by. */
   async challengeOf(attempt: AttemptRecord): Promise<ChallengeRecord> {
     return (await this.challenges.findById(attempt.challengeId, attempt.challengeVersion))!;

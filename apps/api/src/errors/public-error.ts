@@ -1,6 +1,7 @@
 import {
   ArtifactErrorCode,
   assertUnreachable,
+  SubmissionErrorCode,
   AuthErrorCode,
   CommonErrorCode,
   PaginationErrorCode,
@@ -16,6 +17,7 @@ export type PublicErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'QUOTA_EXCEEDED'
   | 'SERVICE_UNAVAILABLE'
   | 'GRAPHQL_PARSE_FAILED'
   | 'GRAPHQL_VALIDATION_FAILED'
@@ -82,6 +84,12 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
       return { code: 'BAD_USER_INPUT', httpStatus: 400 };
     case ArtifactErrorCode.Corrupted:
       return { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500 };
+    case SubmissionErrorCode.QuotaExceeded:
+      return { code: 'QUOTA_EXCEEDED', httpStatus: 429 };
+    case SubmissionErrorCode.ArtifactNotUploaded:
+      return { code: 'NOT_FOUND', httpStatus: 404 };
+    case SubmissionErrorCode.WrongSubmissionKind:
+      return { code: 'BAD_USER_INPUT', httpStatus: 400 };
     default:
       return assertUnreachable(code);
   }

@@ -21,6 +21,8 @@ export enum Operation {
   SyncCatalog = 'syncCatalog',
   UploadArtifact = 'uploadArtifact',
   ReadArtifact = 'readArtifact',
+  SubmitModel = 'submitModel',
+  ViewSubmission = 'viewSubmission',
 }
 
 /**
@@ -58,6 +60,8 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
   [Operation.SyncCatalog]: { audience: ['ADMIN'], relation: 'any', adminBypass: false },
   [Operation.UploadArtifact]: { audience: 'signed-in', relation: 'any', adminBypass: false },
   [Operation.ReadArtifact]: { audience: 'signed-in', relation: 'self', adminBypass: true },
+  [Operation.SubmitModel]: { audience: 'signed-in', relation: 'self', adminBypass: false },
+  [Operation.ViewSubmission]: { audience: 'signed-in', relation: 'self', adminBypass: true },
 };
 
 /** What the object is, as far as the relation check needs: its owning user and/or team. */

@@ -1,5 +1,6 @@
 import type { ArtifactErrorCode } from '../artifacts/artifact-errors';
 import type { AuthErrorCode } from '../auth/auth-errors';
+import type { SubmissionErrorCode } from '../submissions/submission-errors';
 import type { PaginationErrorCode } from '../pagination/pagination-errors';
 import type { TeamErrorCode } from '../teams/team-errors';
 
@@ -22,4 +23,5 @@ export enum CommonErrorCode {
 }
 
 /** Every domain error code. Add each new area's enum here; the API's mapping must then cover it. */
-export type DomainErrorCode = CommonErrorCode | AuthErrorCode | TeamErrorCode | PaginationErrorCode | ArtifactErrorCode;
+export type DomainErrorCode =
+  CommonErrorCode | AuthErrorCode | TeamErrorCode | PaginationErrorCode | ArtifactErrorCode | SubmissionErrorCode;

@@ -1,0 +1,22 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DATABASE_URL } from '@app/db';
+import { ScoringQueue } from '@app/queue';
+import { ChallengesModule } from '../challenges/challenges.module';
+import { SubmissionsResolver } from './submissions.resolver';
+import { SCORING_QUEUE, SubmissionsService } from './submissions.service';
+
+@Module({
+  imports: [ChallengesModule],
+  providers: [
+    SubmissionsService,
+    SubmissionsResolver,
+    { provide: SCORING_QUEUE, inject: [DATABASE_URL], useFactory: (url: string) => new ScoringQueue(url) },
+  ],
+})
+export class SubmissionsModule implements OnApplicationShutdown {
+  constructor(@Inject(SCORING_QUEUE) private readonly queue: ScoringQueue) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.stop();
+  }
+}

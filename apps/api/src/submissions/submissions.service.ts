@@ -1,0 +1,142 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ArtifactRepository,
+  AttemptRepository,
+  AuditRepository,
+  ChallengeRepository,
+  sqlExecutorFor,
+  SubmissionRepository,
+  TransactionRunner,
+  type SubmissionRecord,
+} from '@app/db';
+import { CommonErrorCode, DomainError, Operation, quotaWindow, SubmissionError, SubmissionErrorCode } from '@app/domain';
+import type { ScoringQueue } from '@app/queue';
+import { AuthorizationService } from '../authorization/authorization.service';
+import type { Caller } from '../authorization/caller';
+import { connectionFromRows, takeFor } from '../graphql/pagination/connection-from-rows';
+import type { ConnectionShape } from '../graphql/pagination/connection.model';
+import { decodeCursor } from '../graphql/pagination/cursor';
+
+export const SCORING_QUEUE = Symbol('SCORING_QUEUE');
+
+const UUID = /^[0-9a-f-]{36}$/i;
+
+@Injectable()
+export class SubmissionsService {
+  constructor(
+    @Inject(SCORING_QUEUE) private readonly queue: ScoringQueue,
+    private readonly submissions: SubmissionRepository,
+    private readonly attempts: AttemptRepository,
+    private readonly challenges: ChallengeRepository,
+    private readonly artifacts: ArtifactRepository,
+    private readonly audit: AuditRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly authorization: AuthorizationService,
+  ) {}
+
+  /**
+   * Submits an uploaded model (and, for PORT_TO_JAX, its source archive) for scoring. The row and
+   * its scoring job are written in one transaction; the daily quota is counted under a per-learner,
+   * per-challenge lock in that same transaction, so concurrent submissions cannot exceed it.
+   * @throws NOT_FOUND, FORBIDDEN, WRONG_SUBMISSION_KIND, ARTIFACT_NOT_UPLOADED, QUOTA_EXCEEDED
+   */
+  async submitModel(
+    caller: Caller,
+    input: { attemptId: string; modelSha256: string; sourceSha256?: string | null },
+  ): Promise<SubmissionRecord> {
+    this.authorization.signedIn(caller);
+    const attempt = UUID.test(input.attemptId) ? await this.attempts.findById(input.attemptId) : null;
+    if (!attempt) throw new DomainError(CommonErrorCode.NotFound, `no attempt ${input.attemptId}`);
+    const actor = this.authorization.authorize(caller, Operation.SubmitModel, { userId: attempt.userId });
+    const challenge = (await this.challenges.findById(attempt.challengeId, attempt.challengeVersion))!;
+    if (challenge.kind !== 'OPTIMIZE_MODEL' && challenge.kind !== 'PORT_TO_JAX') {
+      throw new SubmissionError(
+        SubmissionErrorCode.WrongSubmissionKind,
+        `${challenge.slug} is a ${challenge.kind} challenge: it takes no model`,
+      );
+    }
+    if (challenge.kind === 'PORT_TO_JAX' && !input.sourceSha256) {
+      throw new SubmissionError(
+        SubmissionErrorCode.WrongSubmissionKind,
+        'a PORT_TO_JAX submission needs sourceSha256: upload the source archive of your JAX port first',
+      );
+    }
+    for (const sha256 of [input.modelSha256, input.sourceSha256].filter((value): value is string => !!value)) {
+      if (!(await this.artifacts.uploadBy(sha256, actor.userId))) {
+        throw new SubmissionError(
+          SubmissionErrorCode.ArtifactNotUploaded,
+          `you have not uploaded an artifact ${sha256}; PUT /artifacts first and use the sha256 it answers`,
+        );
+      }
+    }
+    const deviceClass = ((challenge.definition.spec as { deviceClass?: string }).deviceClass ?? 'cpu') as string;
+    return this.transactions.run(async (tx) => {
+      await this.submissions.lockQuota(actor.userId, challenge.id, tx);
+      const { since, resetsAt } = quotaWindow(new Date());
+      const used = await this.submissions.countTowardQuota(actor.userId, challenge.id, since, tx);
+      if (used >= challenge.dailyQuota) {
+        throw new SubmissionError(
+          SubmissionErrorCode.QuotaExceeded,
+          `daily quota of ${challenge.dailyQuota} used for ${challenge.slug}; resets ${resetsAt.toISOString()}`,
+          {
+            used,
+            limit: challenge.dailyQuota,
+            resetsAt: resetsAt.toISOString(),
+          },
+        );
+      }
+      const submission = await this.submissions.create(
+        {
+          attemptId: attempt.id,
+          userId: actor.userId,
+          challengeId: challenge.id,
+          modelSha256: input.modelSha256,
+          sourceSha256: input.sourceSha256 ?? null,
+        },
+        tx,
+      );
+      const jobId = await this.queue.enqueue({ submissionId: submission.id }, deviceClass, sqlExecutorFor(tx));
+      await this.submissions.setJob(submission.id, jobId, tx);
+      await this.audit.record(
+        {
+          actorId: actor.userId,
+          action: 'submission.created',
+          objectType: 'Submission',
+          objectId: submission.id,
+          details: { challenge: challenge.slug, jobId },
+        },
+        tx,
+      );
+      return submission;
+    });
+  }
+
+  /** A submission, to its learner and admins. @throws NOT_FOUND, FORBIDDEN */
+  async byId(caller: Caller, id: string): Promise<SubmissionRecord> {
+    this.authorization.signedIn(caller);
+    const submission = UUID.test(id) ? await this.submissions.findById(id) : null;
+    if (!submission) throw new DomainError(CommonErrorCode.NotFound, `no submission ${id}`);
+    this.authorization.authorize(caller, Operation.ViewSubmission, { userId: submission.userId });
+    return submission;
+  }
+
+  /** The caller's submissions, newest first, optionally for one challenge. */
+  async mine(
+    caller: Caller,
+    challengeSlug: string | null | undefined,
+    first: number,
+    after: string | null | undefined,
+  ): Promise<ConnectionShape<SubmissionRecord>> {
+    const actor = this.authorization.signedIn(caller);
+    const challenge = challengeSlug ? await this.challenges.findBySlug(challengeSlug) : null;
+    if (challengeSlug && !challenge) throw new DomainError(CommonErrorCode.NotFound, `no challenge "${challengeSlug}"`);
+    const position = after ? decodeCursor(after, ['string', 'string'] as const) : undefined;
+    const rows = await this.submissions.listForUser(
+      actor.userId,
+      takeFor(first),
+      challenge?.id,
+      position && { createdAt: new Date(position[0]), id: position[1] },
+    );
+    return connectionFromRows(rows, first, (row) => [row.createdAt.toISOString(), row.id]);
+  }
+}

@@ -1,0 +1,75 @@
+import { Logger } from '@nestjs/common';
+import { PgBoss } from 'pg-boss';
+
+/** What a job-queue write needs of an open transaction: pg-boss runs its INSERT through it. */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+export interface ScoringJob {
+  submissionId: string;
+}
+
+/** One queue per device class, so a CPU scorer never claims a job that needs a GPU (DESIGN.md §1). */
+export function scoringQueueName(deviceClass: string): string {
+  return `scoring-${deviceClass}`;
+}
+export const SCORING_DEAD_LETTER_QUEUE = 'scoring-dead-letter';
+export const DEVICE_CLASSES = ['cpu', 'cuda'] as const;
+
+/** Retries with backoff, then the dead letter; heartbeats ≥ 10 s (DESIGN.md §7: a SIGKILLed scorer's job runs again after ~11 s). */
+const QUEUE_POLICY = {
+  retryLimit: 3,
+  retryDelay: 5,
+  retryBackoff: true,
+  retryDelayMax: 300,
+  heartbeatSeconds: 10,
+  expireInSeconds: 3_600,
+  deadLetter: SCORING_DEAD_LETTER_QUEUE,
+} as const;
+
+/**
+ * The scoring queue on the platform's own PostgreSQL (pg-boss 12, schema `pgboss`). Jobs are
+ * sent inside the transaction that creates the submission, so a submission exists if and only if
+ * its job does. Started on first use: building the schema file needs no database.
+ */
+export class ScoringQueue {
+  private readonly logger = new Logger('Queue');
+  private boss: Promise<PgBoss> | undefined;
+
+  constructor(private readonly databaseUrl: string) {}
+
+  /** Enqueues scoring of a submission through `db` (the submission's transaction). @returns the job id */
+  async enqueue(job: ScoringJob, deviceClass: string, db: SqlExecutor): Promise<string> {
+    const boss = await this.started();
+    const id = await boss.send(scoringQueueName(deviceClass), { ...job }, { db, singletonKey: job.submissionId });
+    if (!id) throw new Error(`scoring job for ${job.submissionId} was not queued`);
+    return id;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.boss) return;
+    const boss = await this.boss.catch(() => undefined);
+    this.boss = undefined;
+    await boss?.stop({ graceful: true, timeout: 5_000 });
+  }
+
+  private started(): Promise<PgBoss> {
+    this.boss ??= (async () => {
+      const boss = new PgBoss({ connectionString: this.databaseUrl, schema: 'pgboss', max: 4 });
+      boss.on('error', (error: Error) => this.logger.warn(`queue: ${error.message}`));
+      await boss.start();
+      await ensureQueue(boss, SCORING_DEAD_LETTER_QUEUE, {});
+      for (const deviceClass of DEVICE_CLASSES) await ensureQueue(boss, scoringQueueName(deviceClass), QUEUE_POLICY);
+      return boss;
+    })().catch((error: unknown) => {
+      this.boss = undefined;
+      throw error;
+    });
+    return this.boss;
+  }
+}
+
+async function ensureQueue(boss: PgBoss, name: string, options: object): Promise<void> {
+  if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
+}
