@@ -340,9 +340,11 @@ export function describeArtifactStoreContract(
         `[storage] ${name}, 50 MiB: put peak live +${mib(upload.liveDeltaBytes)} MiB (RSS +${mib(upload.rssDeltaBytes)}), ` +
           `get peak live +${mib(download.liveDeltaBytes)} MiB (RSS +${mib(download.rssDeltaBytes)})\n`,
       );
-      // Holding the artifact in memory would keep at least its 50 MiB alive.
-      expect(upload.liveDeltaBytes).toBeLessThan(30 * MiB);
-      expect(download.liveDeltaBytes).toBeLessThan(30 * MiB);
+      // Holding the artifact in memory would keep at least its 50 MiB alive. The S3 store legitimately
+      // holds multipart buffers (part size × (queue + 1)) and s3rver runs in this process, measured
+      // here at 16–29 MiB on a busy machine: 40 MiB still separates streaming from buffering.
+      expect(upload.liveDeltaBytes).toBeLessThan(40 * MiB);
+      expect(download.liveDeltaBytes).toBeLessThan(40 * MiB);
     }, 240_000); // s3rver on a busy 2-core machine alongside other suites: a minute is not enough
   });
 }
