@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import type { PutArtifactOptions, StoredArtifact } from './artifact-store';
+import type { ArtifactStore, PutArtifactOptions, StoredArtifact } from './artifact-store';
 import {
   ArtifactBodyError,
   ArtifactCorruptedError,
+  ArtifactNotFoundError,
   ArtifactStoreError,
   ArtifactTooLargeError,
   InvalidDigestError,
@@ -173,4 +174,16 @@ export async function readAll(stream: Readable, maxBytes: number): Promise<Buffe
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);
+}
+
+/**
+ * `read` of every store: refuses early by the stored size, then reads the verified stream into
+ * memory with the limit enforced again (the size check alone could race a replacement).
+ */
+export async function readVerified(store: Pick<ArtifactStore, 'size' | 'get'>, sha256: string, maxBytes: number): Promise<Buffer> {
+  assertByteLimit(maxBytes);
+  const stored = await store.size(sha256);
+  if (stored === null) throw new ArtifactNotFoundError(sha256);
+  if (stored > maxBytes) throw new ArtifactTooLargeError(maxBytes);
+  return readAll(await store.get(sha256), maxBytes);
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import type { ArtifactStore, PutArtifactOptions, StoredArtifact } from './artifact-store';
-import { ArtifactNotFoundError, ArtifactTooLargeError } from './artifact-store.errors';
-import { assertByteLimit, assertSha256Digest, DigestVerifier, MeteredBody, readAll } from './artifact-streams';
+import { ArtifactNotFoundError } from './artifact-store.errors';
+import { assertSha256Digest, DigestVerifier, MeteredBody, readVerified } from './artifact-streams';
 
 /** Temporary files live inside the root so that the final rename never crosses a filesystem. */
 export const LOCAL_TEMPORARY_FOLDER = 'tmp';
@@ -75,12 +75,8 @@ export class LocalArtifactStore implements ArtifactStore {
     return verifier;
   }
 
-  async read(sha256: string, maxBytes: number): Promise<Buffer> {
-    assertByteLimit(maxBytes);
-    const stored = await this.size(sha256);
-    if (stored === null) throw new ArtifactNotFoundError(sha256);
-    if (stored > maxBytes) throw new ArtifactTooLargeError(maxBytes);
-    return readAll(await this.get(sha256), maxBytes);
+  read(sha256: string, maxBytes: number): Promise<Buffer> {
+    return readVerified(this, sha256, maxBytes);
   }
 
   async exists(sha256: string): Promise<boolean> {

@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ArtifactStore, PutArtifactOptions, StoredArtifact } from './artifact-store';
-import { ArtifactNotFoundError, ArtifactTooLargeError } from './artifact-store.errors';
-import { assertByteLimit, assertSha256Digest, DigestVerifier, MeteredBody, readAll } from './artifact-streams';
+import { ArtifactNotFoundError } from './artifact-store.errors';
+import { assertByteLimit, assertSha256Digest, DigestVerifier, MeteredBody, readVerified } from './artifact-streams';
 
 /** A single CopyObject cannot copy more; larger artifacts would need UploadPartCopy. */
 export const S3_MAX_COPY_BYTES = 5 * 1024 ** 3;
@@ -168,12 +168,8 @@ export class S3ArtifactStore implements ArtifactStore {
     return verifier;
   }
 
-  async read(sha256: string, maxBytes: number): Promise<Buffer> {
-    assertByteLimit(maxBytes);
-    const stored = await this.size(sha256);
-    if (stored === null) throw new ArtifactNotFoundError(sha256);
-    if (stored > maxBytes) throw new ArtifactTooLargeError(maxBytes);
-    return readAll(await this.get(sha256), maxBytes);
+  read(sha256: string, maxBytes: number): Promise<Buffer> {
+    return readVerified(this, sha256, maxBytes);
   }
 
   async exists(sha256: string): Promise<boolean> {
