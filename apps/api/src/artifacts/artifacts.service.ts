@@ -51,9 +51,11 @@ export class ArtifactsService {
     const actor = this.authorization.signedIn(caller);
     if (!SHA256_PATTERN.test(sha256))
       throw new ArtifactError(ArtifactErrorCode.InvalidDigest, 'an artifact is named by its sha256: 64 lower-case hex characters');
-    const record = actor.role === 'ADMIN' ? await this.artifacts.find(sha256) : await this.artifacts.uploadBy(sha256, actor.userId);
+    // Owners are the uploaders: a user who did not upload these bytes learns nothing, not even that they exist.
+    const own = await this.artifacts.uploadBy(sha256, actor.userId);
+    const record = own ?? (actor.role === 'ADMIN' ? await this.artifacts.find(sha256) : null);
     if (!record) throw notFound(sha256);
-    this.authorization.authorize(caller, Operation.ReadArtifact, { userId: actor.role === 'ADMIN' ? undefined : actor.userId });
+    this.authorization.authorize(caller, Operation.ReadArtifact, { userId: own ? actor.userId : undefined });
     try {
       return { stream: await this.store.get(sha256), size: record.size };
     } catch (error) {
