@@ -7,7 +7,7 @@ const shared = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@app/(catalog|config|db|domain|queue|storage|testing)$': '<rootDir>/libs/$1/src',
+    '^@app/(catalog|config|db|domain|events|queue|storage|testing)$': '<rootDir>/libs/$1/src',
     // The generated Prisma client imports its siblings as `./x.js` (nodenext style); they are .ts.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -16,7 +16,7 @@ export interface Account {
 const AUTH_FIELDS = 'accessToken refreshToken user { id handle role }';
 
 /** Registers through the public API, as a client would. */
-export async function register(app: TestApp, handle: string, password = 'correct horse battery staple'): Promise<Account> {
+export async function register(app: Pick<TestApp, 'graphql'>, handle: string, password = 'correct horse battery staple'): Promise<Account> {
   const email = `${handle}@example.com`;
   const { body } = await app.graphql(`mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`, {
     input: { email, handle, password },

@@ -135,6 +135,12 @@ export const SCENARIOS: Record<Operation, Scenario> = {
   [Operation.ViewSubmission]: {
     request: (w) => ({ query: 'query($id: ID!) { submission(id: $id) { id status } }', variables: { id: w.learnerSubmissionId } }),
   },
+  [Operation.RescoreSubmission]: {
+    request: (w) => ({
+      query: 'mutation($id: ID!) { rescore(submissionId: $id) { id status } }',
+      variables: { id: w.learnerSubmissionId },
+    }),
+  },
   [Operation.ReadArtifact]: { http: (w) => ({ method: 'GET', path: `/artifacts/${w.learnerArtifact}` }), deniedAs: 'NOT_FOUND' },
   [Operation.RemoveTeamMember]: {
     request: (w) => ({

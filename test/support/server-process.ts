@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
+const SCORER_MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'scorer', 'src', 'main.js');
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -16,7 +17,16 @@ export interface ServerProcess {
  * test gives it: nothing leaks in from the developer's shell.
  */
 export function spawnServer(env: Record<string, string>, cwd: string): ServerProcess {
-  const child = spawn(process.execPath, [MAIN], {
+  return spawnMain(MAIN, env, cwd);
+}
+
+/** A standalone scorer process (`node dist/apps/scorer/src/main.js`), environment as for spawnServer. */
+export function spawnScorer(env: Record<string, string>, cwd: string): ServerProcess {
+  return spawnMain(SCORER_MAIN, env, cwd);
+}
+
+function spawnMain(main: string, env: Record<string, string>, cwd: string): ServerProcess {
+  const child = spawn(process.execPath, [main], {
     cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

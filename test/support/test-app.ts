@@ -21,7 +21,11 @@ export interface GraphqlResponse {
   body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 }
 
-/** The configuration tests run with, over `database`; artifacts go to a temporary folder unless `env` names one. */
+/**
+ * The configuration tests run with, over `database`; artifacts go to a temporary folder unless
+ * `env` names one. No scorer unless a suite asks for one (`SCORER: 'embedded'`): suites about
+ * accounts or limits need no sandbox host, and submissions they make stay QUEUED.
+ */
 export function testConfig(database: TestDatabase, env: Record<string, string> = {}): AppConfig {
   const artifacts = join(tmpdir(), `proving-test-artifacts-${database.name}`);
   return loadConfig({
@@ -31,6 +35,7 @@ export function testConfig(database: TestDatabase, env: Record<string, string> =
     HOST: '127.0.0.1',
     DATABASE_URL: database.url,
     ARTIFACT_STORE: artifacts,
+    SCORER: 'none',
     ...env,
   });
 }

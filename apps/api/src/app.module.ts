@@ -15,13 +15,15 @@ import { SystemModule } from './system/system.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthenticationService } from './auth/authentication.service';
 import { AuthorizationModule } from './authorization/authorization.module';
-import { graphqlContext } from './graphql/graphql-context';
+import { graphqlContext, subscriptionAuthentication } from './graphql/graphql-context';
 import { TeamsModule } from './teams/teams.module';
 import { ChallengesModule } from './challenges/challenges.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { SubmissionsModule } from './submissions/submissions.module';
 import { StorageModule } from '@app/storage';
 import { UsersModule } from './users/users.module';
+import { EventsModule } from '@app/events';
+import { ScorerModule } from '../../scorer/src/scorer.module';
 
 /** Wiring only: every feature lives in its own module. */
 @Module({})
@@ -41,10 +43,14 @@ export class AppModule {
           driver: MercuriusDriver,
           imports: [MetricsModule, AuthModule],
           inject: [APP_CONFIG, MetricsService, AuthenticationService],
-          useFactory: (appConfig: AppConfig, metrics: MetricsService, authentication: AuthenticationService) => ({
-            ...graphqlOptions(appConfig, metrics),
-            context: graphqlContext(authentication),
-          }),
+          useFactory: (appConfig: AppConfig, metrics: MetricsService, authentication: AuthenticationService) => {
+            const options = graphqlOptions(appConfig, metrics);
+            return {
+              ...options,
+              context: graphqlContext(authentication),
+              subscription: { ...(options.subscription as object), ...subscriptionAuthentication(authentication) },
+            };
+          },
         }),
         SystemModule,
         AuthModule,
@@ -53,7 +59,10 @@ export class AppModule {
         ChallengesModule,
         StorageModule.forRoot(config.artifactStore, config.s3),
         ArtifactsModule,
+        EventsModule,
         SubmissionsModule,
+        // Single-process mode: this process also scores, its sandbox host a child of it.
+        ...(config.scorer === 'embedded' ? [ScorerModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

@@ -8,15 +8,15 @@ import { z } from 'zod';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 
-const wholeNumber = (min: number, max: number, fallback: number, unit = '') => {
+const boundedWholeNumber = (min: number, max: number, unit = '') => {
   const rule = `must be a whole number${unit} from ${min} to ${max}`;
   return z
     .string()
     .regex(/^\d+$/, rule)
     .transform(Number)
-    .refine((n) => n >= min && n <= max, rule)
-    .default(fallback);
+    .refine((n) => n >= min && n <= max, rule);
 };
+const wholeNumber = (min: number, max: number, fallback: number, unit = '') => boundedWholeNumber(min, max, unit).default(fallback);
 const port = (fallback: number) => wholeNumber(0, 65535, fallback);
 
 const postgresUrl = z.string().refine((value) => {
@@ -64,6 +64,10 @@ export const environmentSchema = z.object({
     .transform((value) => value === 'true')
     .default(false),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(100, 600_000, 10_000, ' of milliseconds'),
+  SCORER: z.enum(['embedded', 'none'], { message: 'must be embedded or none' }).default('embedded'),
+  SCORER_CONCURRENCY: wholeNumber(1, 16, 1),
+  SANDBOX_MEMORY_MB: boundedWholeNumber(256, 262_144, ' of MiB').optional(),
+  SANDBOX_TASK_TIMEOUT_MS: wholeNumber(1_000, 3_600_000, 120_000, ' of milliseconds'),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -85,6 +89,17 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** S3-compatible storage, used when `artifactStore` is `s3://bucket/prefix`. */
   s3: { endpoint?: string; region: string; credentials?: { accessKeyId: string; secretAccessKey: string }; forcePathStyle: boolean };
+  /**
+   * `embedded`: the API process also runs a scorer (single-process mode, the default); `none`: it
+   * only serves, and separate `node dist/apps/scorer/src/main.js` processes score.
+   */
+  scorer: 'embedded' | 'none';
+  /** Jobs a scorer runs at once (timing tasks still run alone on its sandbox host). */
+  scorerConcurrency: number;
+  /** Address-space cap of the sandbox host process, MiB; undefined: the sandbox host's default. */
+  sandboxMemoryMb: number | undefined;
+  /** Default time limit of one sandbox task (a challenge may set its own). */
+  sandboxTaskTimeoutMs: number;
   /** Scratch server for `npm run db:new-migration` (its role needs CREATEDB); else a throwaway embedded one. */
   shadowDatabaseUrl: string | undefined;
 }
@@ -105,6 +120,10 @@ export function toAppConfig(env: Environment, cwd: string): AppConfig {
     artifactStore: env.ARTIFACT_STORE ?? resolve(dataDir, 'artifacts'),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     shadowDatabaseUrl: env.SHADOW_DATABASE_URL,
+    scorer: env.SCORER,
+    scorerConcurrency: env.SCORER_CONCURRENCY,
+    sandboxMemoryMb: env.SANDBOX_MEMORY_MB,
+    sandboxTaskTimeoutMs: env.SANDBOX_TASK_TIMEOUT_MS,
     s3: {
       ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
       region: env.S3_REGION,

@@ -10,6 +10,25 @@ export interface ScoringJob {
   submissionId: string;
 }
 
+/** A claimed job as a handler sees it. */
+export interface ClaimedScoringJob {
+  id: string;
+  submissionId: string;
+  /** Which run of the job this is (0 first; pg-boss counts re-claims after a failure or a dead worker). */
+  retryCount: number;
+  /** Aborted when the queue stops or the job is cancelled. */
+  signal: AbortSignal;
+}
+
+export interface ScoringQueueOptions {
+  /**
+   * How often this process's pg-boss sweeps for jobs whose worker stopped beating (seconds). A
+   * scorer's queue sweeps every 5 s so a SIGKILLed scorer's job is retried within about
+   * heartbeat (10 s) + 5 s; pg-boss's default of 60 s would leave it for over a minute.
+   */
+  superviseIntervalSeconds?: number;
+}
+
 /** One queue per device class, so a CPU scorer never claims a job that needs a GPU (DESIGN.md §1). */
 export function scoringQueueName(deviceClass: string): string {
   return `scoring-${deviceClass}`;
@@ -37,7 +56,40 @@ export class ScoringQueue {
   private readonly logger = new Logger('Queue');
   private boss: Promise<PgBoss> | undefined;
 
-  constructor(private readonly databaseUrl: string) {}
+  private readonly working: string[] = [];
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly options: ScoringQueueOptions = {},
+  ) {}
+
+  /**
+   * Works the scoring queues of these device classes, `concurrency` jobs at a time per queue.
+   * A handler that throws fails the job: pg-boss retries it with backoff, then dead-letters it.
+   */
+  async work(deviceClasses: readonly string[], concurrency: number, handler: (job: ClaimedScoringJob) => Promise<void>): Promise<void> {
+    const boss = await this.started();
+    for (const deviceClass of deviceClasses) {
+      const name = scoringQueueName(deviceClass);
+      await boss.work<ScoringJob>(name, { batchSize: 1, localConcurrency: concurrency, pollingIntervalSeconds: 1 }, async (jobs) => {
+        for (const job of jobs) {
+          await handler({ id: job.id, submissionId: job.data.submissionId, retryCount: job.retryCount, signal: job.signal });
+        }
+      });
+      this.working.push(name);
+    }
+  }
+
+  /** Works the dead letter: jobs whose retries are exhausted. */
+  async workDeadLetters(handler: (job: ClaimedScoringJob) => Promise<void>): Promise<void> {
+    const boss = await this.started();
+    await boss.work<ScoringJob>(SCORING_DEAD_LETTER_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async (jobs) => {
+      for (const job of jobs) {
+        await handler({ id: job.id, submissionId: job.data.submissionId, retryCount: job.retryCount, signal: job.signal });
+      }
+    });
+    this.working.push(SCORING_DEAD_LETTER_QUEUE);
+  }
 
   /** Enqueues scoring of a submission through `db` (the submission's transaction). @returns the job id */
   async enqueue(job: ScoringJob, deviceClass: string, db: SqlExecutor): Promise<string> {
@@ -56,7 +108,12 @@ export class ScoringQueue {
 
   private started(): Promise<PgBoss> {
     this.boss ??= (async () => {
-      const boss = new PgBoss({ connectionString: this.databaseUrl, schema: 'pgboss', max: 4 });
+      const boss = new PgBoss({
+        connectionString: this.databaseUrl,
+        schema: 'pgboss',
+        max: 4,
+        ...(this.options.superviseIntervalSeconds ? { superviseIntervalSeconds: this.options.superviseIntervalSeconds } : {}),
+      });
       boss.on('error', (error: Error) => this.logger.warn(`queue: ${error.message}`));
       await boss.start();
       await ensureQueue(boss, SCORING_DEAD_LETTER_QUEUE, {});

@@ -99,3 +99,15 @@ function formatOne(error: GraphQLError, requestId: string | undefined): Formatte
     httpStatus: described.httpStatus,
   };
 }
+
+/**
+ * graphql-ws: Mercurius sends an error raised while a subscription starts (e.g. FORBIDDEN) without
+ * calling the error formatter. Rethrowing it through here gives it the same message and
+ * `extensions` as over HTTP (graphql-js copies an original error's `extensions`).
+ */
+export function asSubscriptionError(error: unknown): Error {
+  const graphqlError =
+    error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error });
+  const { message, extensions } = formatOne(graphqlError, undefined).error;
+  return Object.assign(new Error(message), { extensions });
+}

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType, registerEnumType, Float } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '../graphql/pagination/connection.model';
 
 export enum SubmissionStatusEnum {
@@ -27,9 +27,18 @@ export class Submission {
   @Field()
   createdAt!: Date;
 
+  @Field(() => ID, { nullable: true, description: 'The submission this one scores again (rescore).' })
+  rescoreOfId?: string | null;
+
+  @Field({ description: 'False for admin rescores and platform failures: they do not use the daily quota.' })
+  countsTowardQuota!: boolean;
+
   /** Resolved by SubmissionsResolver. */
   attemptId!: string;
   challengeId!: string;
+  userId!: string;
+  rejectionCode!: string | null;
+  rejectionMessage!: string | null;
 }
 
 @ObjectType()
@@ -45,4 +54,110 @@ export class SubmitModelInput {
 
   @Field(() => String, { nullable: true, description: 'PORT_TO_JAX: sha256 of the uploaded source archive of the port.' })
   sourceSha256?: string | null;
+}
+
+@ObjectType({ description: 'Why a submission was REJECTED (or FAILED by the platform), and what to change.' })
+export class Rejection {
+  @Field({ description: 'e.g. PARITY_FAILED, MODEL_UNLOADABLE, SANDBOX_TIMEOUT, SANDBOX_LIMIT, PLATFORM_FAILED.' })
+  code!: string;
+
+  @Field()
+  message!: string;
+}
+
+export enum VerdictEnum {
+  PASSED = 'PASSED',
+  INCONCLUSIVE = 'INCONCLUSIVE',
+  FAILED = 'FAILED',
+}
+registerEnumType(VerdictEnum, { name: 'Verdict' });
+
+@ObjectType({ description: 'Parity of one output with the reference, over every hidden batch.' })
+export class OutputParity {
+  @Field()
+  name!: string;
+
+  @Field()
+  passed!: boolean;
+
+  @Field(() => Float, { nullable: true, description: '‖out − ref‖ / ‖ref‖ over all batches.' })
+  relativeL2?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  worstAbsError?: number | null;
+
+  @Field(() => [Int], { nullable: true, description: 'Index of the worst element within its batch.' })
+  worstIndex?: number[] | null;
+
+  @Field(() => Int, { nullable: true })
+  worstBatch?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Share of elements within atol + rtol·|ref|.' })
+  withinTolerance?: number | null;
+
+  @Field(() => Int, { description: 'NaN or ±Inf elements.' })
+  nonFinite!: number;
+
+  @Field(() => Float, { nullable: true, description: 'top1 metric: share of rows whose argmax agrees.' })
+  top1Agreement?: number | null;
+
+  @Field(() => String, { nullable: true })
+  reason?: string | null;
+}
+
+@ObjectType({ description: 'How the submission compared with the reference on hidden inputs.' })
+export class ParityReport {
+  @Field()
+  passed!: boolean;
+
+  @Field(() => Int)
+  batches!: number;
+
+  @Field(() => [OutputParity])
+  outputs!: OutputParity[];
+}
+
+@ObjectType({ description: 'Where and with what it was measured.' })
+export class ScoringEnvironment {
+  @Field()
+  deviceClass!: string;
+
+  @Field()
+  executionProvider!: string;
+
+  @Field()
+  ortVersion!: string;
+
+  @Field()
+  cpuModel!: string;
+
+  @Field(() => String, { nullable: true })
+  gpuModel?: string | null;
+
+  @Field()
+  scorerVersion!: string;
+
+  @Field()
+  host!: string;
+}
+
+@ObjectType({ description: 'The measured outcome of a scoring.' })
+export class Result {
+  @Field(() => VerdictEnum)
+  verdict!: VerdictEnum;
+
+  @Field(() => Float)
+  points!: number;
+
+  @Field(() => ParityReport, { nullable: true })
+  parity?: ParityReport | null;
+
+  @Field(() => ScoringEnvironment)
+  environment!: ScoringEnvironment;
+
+  @Field(() => [String], { description: 'e.g. SPEEDUP_NOT_MEASURED, SPEEDUP_IMPLAUSIBLE.' })
+  flags!: string[];
+
+  @Field()
+  createdAt!: Date;
 }

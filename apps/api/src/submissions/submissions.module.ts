@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DATABASE_URL } from '@app/db';
 import { ScoringQueue } from '@app/queue';
 import { ChallengesModule } from '../challenges/challenges.module';
+import { SubmissionProgressService } from './submission-progress.service';
 import { SubmissionsResolver } from './submissions.resolver';
 import { SCORING_QUEUE, SubmissionsService } from './submissions.service';
 
@@ -10,6 +11,7 @@ import { SCORING_QUEUE, SubmissionsService } from './submissions.service';
   providers: [
     SubmissionsService,
     SubmissionsResolver,
+    SubmissionProgressService,
     { provide: SCORING_QUEUE, inject: [DATABASE_URL], useFactory: (url: string) => new ScoringQueue(url) },
   ],
 })

@@ -7,8 +7,12 @@ import {
   sqlExecutorFor,
   SubmissionRepository,
   TransactionRunner,
+  type ChallengeRecord,
+  type DbTransaction,
+  type ResultRecord,
   type SubmissionRecord,
 } from '@app/db';
+import { EventBus, submissionEvent } from '@app/events';
 import { CommonErrorCode, DomainError, Operation, quotaWindow, SubmissionError, SubmissionErrorCode } from '@app/domain';
 import type { ScoringQueue } from '@app/queue';
 import { AuthorizationService } from '../authorization/authorization.service';
@@ -32,6 +36,7 @@ export class SubmissionsService {
     private readonly audit: AuditRepository,
     private readonly transactions: TransactionRunner,
     private readonly authorization: AuthorizationService,
+    private readonly events: EventBus,
   ) {}
 
   /**
@@ -69,46 +74,92 @@ export class SubmissionsService {
         );
       }
     }
+    return this.admit(
+      { attemptId: attempt.id, userId: actor.userId, modelSha256: input.modelSha256, sourceSha256: input.sourceSha256 ?? null },
+      challenge,
+      { countsTowardQuota: true, actorId: actor.userId, rescoreOfId: null },
+    );
+  }
+
+  /**
+   * Scores a submission again as a new submission: the same artifacts, fresh hidden inputs (the
+   * way to settle an INCONCLUSIVE interval, or a platform failure). The owner's rescore uses the
+   * daily quota; an admin's does not.
+   * @throws NOT_FOUND, FORBIDDEN, QUOTA_EXCEEDED, WRONG_SUBMISSION_KIND
+   */
+  async rescore(caller: Caller, submissionId: string): Promise<SubmissionRecord> {
+    this.authorization.signedIn(caller);
+    const original = UUID.test(submissionId) ? await this.submissions.findById(submissionId) : null;
+    if (!original) throw new DomainError(CommonErrorCode.NotFound, `no submission ${submissionId}`);
+    const actor = this.authorization.authorize(caller, Operation.RescoreSubmission, { userId: original.userId });
+    const attempt = (await this.attempts.findById(original.attemptId))!;
+    const challenge = (await this.challenges.findById(attempt.challengeId, attempt.challengeVersion))!;
+    if (original.modelSha256 === null) {
+      throw new SubmissionError(SubmissionErrorCode.WrongSubmissionKind, `submission ${original.id} holds no model to score again`);
+    }
+    const byOwner = actor.userId === original.userId;
+    return this.admit(
+      { attemptId: attempt.id, userId: original.userId, modelSha256: original.modelSha256, sourceSha256: original.sourceSha256 },
+      challenge,
+      { countsTowardQuota: byOwner, actorId: actor.userId, rescoreOfId: original.id },
+    );
+  }
+
+  /**
+   * Writes the submission and its scoring job in one transaction. When it counts toward the quota,
+   * the count runs under a per-learner, per-challenge lock in that transaction, so concurrent
+   * submissions cannot exceed it.
+   */
+  private admit(
+    submission: { attemptId: string; userId: string; modelSha256: string | null; sourceSha256: string | null },
+    challenge: ChallengeRecord,
+    options: { countsTowardQuota: boolean; actorId: string; rescoreOfId: string | null },
+  ): Promise<SubmissionRecord> {
     const deviceClass = ((challenge.definition.spec as { deviceClass?: string }).deviceClass ?? 'cpu') as string;
     return this.transactions.run(async (tx) => {
-      await this.submissions.lockQuota(actor.userId, challenge.id, tx);
-      const { since, resetsAt } = quotaWindow(new Date());
-      const used = await this.submissions.countTowardQuota(actor.userId, challenge.id, since, tx);
-      if (used >= challenge.dailyQuota) {
-        throw new SubmissionError(
-          SubmissionErrorCode.QuotaExceeded,
-          `daily quota of ${challenge.dailyQuota} used for ${challenge.slug}; resets ${resetsAt.toISOString()}`,
-          {
-            used,
-            limit: challenge.dailyQuota,
-            resetsAt: resetsAt.toISOString(),
-          },
-        );
-      }
-      const submission = await this.submissions.create(
+      if (options.countsTowardQuota) await this.checkQuota(submission.userId, challenge, tx);
+      const created = await this.submissions.create(
         {
-          attemptId: attempt.id,
-          userId: actor.userId,
+          ...submission,
           challengeId: challenge.id,
-          modelSha256: input.modelSha256,
-          sourceSha256: input.sourceSha256 ?? null,
+          rescoreOfId: options.rescoreOfId,
+          countsTowardQuota: options.countsTowardQuota,
         },
         tx,
       );
-      const jobId = await this.queue.enqueue({ submissionId: submission.id }, deviceClass, sqlExecutorFor(tx));
-      await this.submissions.setJob(submission.id, jobId, tx);
+      const jobId = await this.queue.enqueue({ submissionId: created.id }, deviceClass, sqlExecutorFor(tx));
+      await this.submissions.setJob(created.id, jobId, tx);
+      await this.events.publish(submissionEvent(created), sqlExecutorFor(tx));
       await this.audit.record(
         {
-          actorId: actor.userId,
-          action: 'submission.created',
+          actorId: options.actorId,
+          action: options.rescoreOfId ? 'submission.rescored' : 'submission.created',
           objectType: 'Submission',
-          objectId: submission.id,
-          details: { challenge: challenge.slug, jobId },
+          objectId: created.id,
+          details: { challenge: challenge.slug, jobId, ...(options.rescoreOfId ? { rescoreOf: options.rescoreOfId } : {}) },
         },
         tx,
       );
-      return submission;
+      return created;
     });
+  }
+
+  private async checkQuota(userId: string, challenge: ChallengeRecord, tx: DbTransaction): Promise<void> {
+    await this.submissions.lockQuota(userId, challenge.id, tx);
+    const { since, resetsAt } = quotaWindow(new Date());
+    const used = await this.submissions.countTowardQuota(userId, challenge.id, since, tx);
+    if (used >= challenge.dailyQuota) {
+      throw new SubmissionError(
+        SubmissionErrorCode.QuotaExceeded,
+        `daily quota of ${challenge.dailyQuota} used for ${challenge.slug}; resets ${resetsAt.toISOString()}`,
+        { used, limit: challenge.dailyQuota, resetsAt: resetsAt.toISOString() },
+      );
+    }
+  }
+
+  /** The result of a submission the caller may see (byId's check), or null while it has none. */
+  resultOf(submission: { id: string }): Promise<ResultRecord | null> {
+    return this.submissions.resultOf(submission.id);
   }
 
   /** A submission, to its learner and admins. @throws NOT_FOUND, FORBIDDEN */

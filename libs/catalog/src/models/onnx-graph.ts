@@ -55,7 +55,9 @@ export type AttributeValue =
   | { readonly type: 'float'; readonly value: number }
   | { readonly type: 'string'; readonly value: string }
   | { readonly type: 'ints'; readonly value: readonly number[] }
-  | { readonly type: 'floats'; readonly value: readonly number[] };
+  | { readonly type: 'floats'; readonly value: readonly number[] }
+  /** A subgraph, e.g. the body of Loop or the branches of If. */
+  | { readonly type: 'graph'; readonly value: GraphProto };
 
 /**
  * Attribute constructors. ONNX distinguishes int from float attributes (epsilon = 1 is not axis = 1),
@@ -67,6 +69,7 @@ export const attr = {
   string: (value: string): AttributeValue => ({ type: 'string', value }),
   ints: (value: readonly number[]): AttributeValue => ({ type: 'ints', value }),
   floats: (value: readonly number[]): AttributeValue => ({ type: 'floats', value }),
+  graph: (value: GraphProto): AttributeValue => ({ type: 'graph', value }),
 };
 
 function attributeProto(name: string, value: AttributeValue): AttributeProto {
@@ -81,6 +84,8 @@ function attributeProto(name: string, value: AttributeValue): AttributeProto {
       return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value.value.map((v) => BigInt(v)) });
     case 'floats':
       return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOATS, floats: [...value.value] });
+    case 'graph':
+      return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.GRAPH, g: value.value });
   }
 }
 

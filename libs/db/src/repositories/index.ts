@@ -9,3 +9,5 @@ export * from './attempt.repository';
 export * from './challenge.repository';
 export * from './submission.repository';
 export * from './artifact.repository';
+export * from './scoring.repository';
+export * from './scorer.repository';

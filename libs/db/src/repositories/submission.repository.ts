@@ -8,10 +8,57 @@ export interface SubmissionRecord {
   userId: string;
   challengeId: string;
   status: 'QUEUED' | 'RUNNING' | 'SCORED' | 'REJECTED' | 'FAILED';
+  phase: string | null;
+  progress: number | null;
+  rejectionCode: string | null;
+  rejectionMessage: string | null;
+  modelSha256: string | null;
+  sourceSha256: string | null;
+  rescoreOfId: string | null;
+  countsTowardQuota: boolean;
   createdAt: Date;
 }
 
-const SUBMISSION = { id: true, attemptId: true, userId: true, challengeId: true, status: true, createdAt: true } as const;
+export interface ResultRecord {
+  id: string;
+  submissionId: string;
+  verdict: 'PASSED' | 'INCONCLUSIVE' | 'FAILED';
+  points: number;
+  metrics: Record<string, unknown>;
+  flags: string[];
+  environment: Record<string, unknown>;
+  scorerId: string | null;
+  createdAt: Date;
+}
+
+const SUBMISSION = {
+  id: true,
+  attemptId: true,
+  userId: true,
+  challengeId: true,
+  status: true,
+  phase: true,
+  progress: true,
+  rejectionCode: true,
+  rejectionMessage: true,
+  modelSha256: true,
+  sourceSha256: true,
+  rescoreOfId: true,
+  countsTowardQuota: true,
+  createdAt: true,
+} as const;
+
+const RESULT = {
+  id: true,
+  submissionId: true,
+  verdict: true,
+  points: true,
+  metrics: true,
+  flags: true,
+  environment: true,
+  scorerId: true,
+  createdAt: true,
+} as const;
 
 @Injectable()
 export class SubmissionRepository {
@@ -23,7 +70,15 @@ export class SubmissionRepository {
   }
 
   create(
-    data: { attemptId: string; userId: string; challengeId: string; modelSha256: string | null; sourceSha256: string | null },
+    data: {
+      attemptId: string;
+      userId: string;
+      challengeId: string;
+      modelSha256: string | null;
+      sourceSha256: string | null;
+      rescoreOfId?: string | null;
+      countsTowardQuota?: boolean;
+    },
     db: Db = this.prisma,
   ): Promise<SubmissionRecord> {
     return db.submission.create({ data, select: SUBMISSION });
@@ -35,6 +90,12 @@ export class SubmissionRepository {
 
   findById(id: string): Promise<SubmissionRecord | null> {
     return this.prisma.submission.findUnique({ where: { id }, select: SUBMISSION });
+  }
+
+  /** The result of a submission, once scored (or rejected with evidence). */
+  async resultOf(submissionId: string): Promise<ResultRecord | null> {
+    const row = await this.prisma.result.findUnique({ where: { submissionId }, select: RESULT });
+    return row && { ...row, metrics: row.metrics as Record<string, unknown>, environment: row.environment as Record<string, unknown> };
   }
 
   /** A learner's submissions, newest first, keyset-paginated on (createdAt, id). */

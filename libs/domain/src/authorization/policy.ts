@@ -23,6 +23,7 @@ export enum Operation {
   ReadArtifact = 'readArtifact',
   SubmitModel = 'submitModel',
   ViewSubmission = 'viewSubmission',
+  RescoreSubmission = 'rescoreSubmission',
 }
 
 /**
@@ -62,6 +63,8 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
   [Operation.ReadArtifact]: { audience: 'signed-in', relation: 'self', adminBypass: true },
   [Operation.SubmitModel]: { audience: 'signed-in', relation: 'self', adminBypass: false },
   [Operation.ViewSubmission]: { audience: 'signed-in', relation: 'self', adminBypass: true },
+  // The owner rescores against their quota; an admin rescores anyone's without using it.
+  [Operation.RescoreSubmission]: { audience: 'signed-in', relation: 'self', adminBypass: true },
 };
 
 /** What the object is, as far as the relation check needs: its owning user and/or team. */

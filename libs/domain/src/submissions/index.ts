@@ -1,1 +1,2 @@
 export * from './submission-errors';
+export * from './scoring-outcome';

@@ -1,0 +1,45 @@
+import type { ResultRecord } from '@app/db';
+import type { OutputParity, ParityReport, Result, ScoringEnvironment, VerdictEnum } from './submission.model';
+
+interface StoredParity {
+  passed: boolean;
+  batches: number;
+  outputs: OutputParity[];
+}
+
+/** The GraphQL view of a stored result: the parity report and environment as the scorer wrote them. */
+export function toResult(record: ResultRecord): Result {
+  const parity = record.metrics.parity as StoredParity | undefined;
+  return {
+    verdict: record.verdict as VerdictEnum,
+    points: record.points,
+    parity: parity ? toParity(parity) : null,
+    environment: record.environment as unknown as ScoringEnvironment,
+    flags: record.flags,
+    createdAt: record.createdAt,
+  };
+}
+
+function toParity(parity: StoredParity): ParityReport {
+  return {
+    passed: parity.passed,
+    batches: parity.batches,
+    outputs: parity.outputs.map((output) => ({
+      name: output.name,
+      passed: output.passed,
+      relativeL2: finiteOrNull(output.relativeL2),
+      worstAbsError: finiteOrNull(output.worstAbsError),
+      worstIndex: output.worstIndex ?? null,
+      worstBatch: output.worstBatch ?? null,
+      withinTolerance: finiteOrNull(output.withinTolerance),
+      nonFinite: output.nonFinite ?? 0,
+      top1Agreement: finiteOrNull(output.top1Agreement),
+      reason: output.reason ?? null,
+    })),
+  };
+}
+
+/** JSON cannot hold NaN/Inf (they arrive as null) and GraphQL Float refuses them. */
+function finiteOrNull(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}

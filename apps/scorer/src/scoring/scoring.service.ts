@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ScoringRepository, sqlExecutorFor, TransactionRunner, type ScoringEnd } from '@app/db';
+import { ScoringFailureCode } from '@app/domain';
+import { EventBus, submissionEvent } from '@app/events';
+import type { ClaimedScoringJob } from '@app/queue';
+import { ARTIFACT_STORE, type ArtifactStore } from '@app/storage';
+import { SandboxHost } from '../sandbox/sandbox-host';
+import { SCORER_SETTINGS, type ScorerSettings } from '../scorer-settings';
+import { ScorerIdentity } from '../scorer-identity';
+import { endFromParity, endFromSandboxFailure, modelSpecOf, parityTask, type ScoringEnvironment } from './model-scoring';
+import { ReferenceModels } from './reference-models';
+
+/**
+ * Scores one submission for one claimed job: claim it (fencing out any earlier run), fetch its
+ * bytes, run the sandbox task, write its one result. Anything the platform got wrong throws, so
+ * pg-boss retries the job; what the submission got wrong ends it as REJECTED.
+ */
+@Injectable()
+export class ScoringService {
+  private readonly logger = new Logger('Scoring');
+
+  constructor(
+    private readonly scoring: ScoringRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly events: EventBus,
+    @Inject(ARTIFACT_STORE) private readonly artifacts: ArtifactStore,
+    private readonly sandbox: SandboxHost,
+    private readonly identity: ScorerIdentity,
+    private readonly references: ReferenceModels,
+    @Inject(SCORER_SETTINGS) private readonly settings: ScorerSettings,
+  ) {}
+
+  async score(job: ClaimedScoringJob): Promise<void> {
+    const scorer = this.identity.registration();
+    const claim = await this.transactions.run(async (tx) => {
+      const claimed = await this.scoring.claim(job.submissionId, scorer.id, tx);
+      if (claimed !== null) await this.announce(job.submissionId, tx);
+      return claimed;
+    });
+    if (claim === null) return; // already ended (a duplicate delivery): nothing to do
+    const input = await this.scoring.loadInput(job.submissionId);
+    if (!input) throw new Error(`submission ${job.submissionId} vanished while claimed`);
+    const spec = modelSpecOf(input);
+    const environment: ScoringEnvironment = {
+      scorerId: scorer.id,
+      host: scorer.host,
+      scorerVersion: scorer.version,
+      deviceClass: spec.deviceClass,
+      executionProvider: spec.session.executionProviders[0] ?? 'cpu',
+      ortVersion: scorer.ortVersion,
+      cpuModel: scorer.cpuModel,
+      gpuModel: scorer.gpuModel,
+    };
+
+    if (!(await this.progress(job.submissionId, claim, 'fetching', 0.05))) return;
+    const [candidate, reference] = await Promise.all([
+      this.artifacts.read(input.modelSha256!, spec.maxModelBytes),
+      this.references.load(input.challenge.slug, input.challenge.definition),
+    ]);
+
+    if (!(await this.progress(job.submissionId, claim, 'parity', 0.2))) return;
+    const outcome = await this.sandbox.run(parityTask(spec, input.secretSeed, job.id, reference, candidate), {
+      timeoutMs: this.settings.taskTimeoutMs,
+    });
+    let end: ScoringEnd | null;
+    if (outcome.ok) end = endFromParity(spec, input.challenge.points, outcome.result, environment);
+    else end = endFromSandboxFailure(outcome, environment);
+    if (!end)
+      throw new Error(`platform failure while scoring ${job.submissionId}: ${outcome.ok ? '' : `${outcome.code}: ${outcome.message}`}`);
+
+    const written = await this.transactions.run(async (tx) => {
+      const finished = await this.scoring.finish(job.submissionId, claim, job.id, scorer.id, end, tx);
+      if (finished) await this.announce(job.submissionId, tx);
+      return finished;
+    });
+    if (!written) this.logger.warn(`submission ${job.submissionId}: claim ${claim} was superseded; its result was not written`);
+  }
+
+  /** A job whose retries ran out: the submission FAILS by the platform's fault and does not use the quota. */
+  async giveUp(job: ClaimedScoringJob): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      const failed = await this.scoring.failForPlatform(
+        job.submissionId,
+        ScoringFailureCode.PlatformFailed,
+        'the platform could not score this submission after several tries; it does not count toward your quota — rescore it',
+        tx,
+      );
+      if (failed) await this.announce(job.submissionId, tx);
+    });
+  }
+
+  /** @returns false when a later run of the job took the submission over: this run stops quietly. */
+  private async progress(submissionId: string, claim: number, phase: string, progress: number): Promise<boolean> {
+    const current = await this.transactions.run(async (tx) => {
+      const updated = await this.scoring.progress(submissionId, claim, phase, progress, tx);
+      if (updated) await this.announce(submissionId, tx);
+      return updated;
+    });
+    if (!current) this.logger.warn(`submission ${submissionId}: claim ${claim} was superseded before ${phase}`);
+    return current;
+  }
+
+  private async announce(submissionId: string, tx: Parameters<typeof sqlExecutorFor>[0]): Promise<void> {
+    const state = await this.scoring.state(submissionId, tx);
+    if (state) await this.events.publish(submissionEvent(state), sqlExecutorFor(tx));
+  }
+}

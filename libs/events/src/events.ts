@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * Events carried between processes over PostgreSQL NOTIFY. Payloads name rows and say what
+ * changed (ids, status, small numbers): NOTIFY refuses payloads of 8000 bytes or more, and a
+ * subscriber that needs more re-reads the row from the database.
+ *
+ * Unknown fields are stripped, not refused, so a replica one release behind still understands
+ * events from a newer one during a rolling deploy.
+ */
+const id = z.string().min(1).max(64);
+const timestamp = z.iso.datetime({ offset: true });
+
+export const SUBMISSION_STATUSES = ['QUEUED', 'RUNNING', 'SCORED', 'REJECTED', 'FAILED'] as const;
+
+/** A submission changed status or reported progress (scorer → subscribers of that submission). */
+export const submissionEventSchema = z.object({
+  topic: z.literal('submission'),
+  submissionId: id,
+  userId: id,
+  status: z.enum(SUBMISSION_STATUSES),
+  /** What the scorer is doing while RUNNING (e.g. "parity"); null otherwise. */
+  phase: z.string().max(64).nullable(),
+  /** How far the current run is, 0–1 (as `Submission.progress`); null when unknown. */
+  progress: z.number().min(0).max(1).nullable(),
+  at: timestamp,
+});
+
+/**
+ * Every event the platform publishes, discriminated by `topic`. Adding a topic: define its
+ * schema above and add it to this list (the type, validation and `Topic` follow).
+ */
+export const platformEventSchema = z.discriminatedUnion('topic', [submissionEventSchema]);
+
+export type PlatformEvent = z.infer<typeof platformEventSchema>;
+export type Topic = PlatformEvent['topic'];
+/** The event of one topic: `EventOf<'submission'>`. */
+export type EventOf<T extends Topic> = Extract<PlatformEvent, { topic: T }>;
+export type SubmissionEvent = EventOf<'submission'>;
+
+/**
+ * The event announcing a submission's current state, from its row (or the record a repository
+ * returned). Phase and progress are brought into the event's bounds, so a scorer reporting
+ * 1.0000001 cannot make the publish, and with it the transaction that saved the change, fail.
+ */
+export function submissionEvent(
+  submission: { id: string; userId: string; status: SubmissionEvent['status']; phase: string | null; progress: number | null },
+  at: Date = new Date(),
+): SubmissionEvent {
+  const progress = submission.progress === null || Number.isNaN(submission.progress) ? null : Math.min(1, Math.max(0, submission.progress));
+  return {
+    topic: 'submission',
+    submissionId: submission.id,
+    userId: submission.userId,
+    status: submission.status,
+    phase: submission.phase === null ? null : submission.phase.slice(0, 64),
+    progress,
+    at: at.toISOString(),
+  };
+}
+
+/**
+ * Said by the bus itself, never sent over the channel: the listening connection was lost and is
+ * back, so events published in between may have been missed. Subscribers re-read what they follow.
+ */
+export interface BusSignal {
+  topic: 'bus';
+  state: 'reconnected';
+  at: string;
+}
+
+/** What callbacks (and iterators that ask for signals) receive. */
+export type BusMessage = PlatformEvent | BusSignal;
+
+/** The PostgreSQL channel every event travels on. */
+export const EVENTS_CHANNEL = 'proving_events';
+
+/** NOTIFY's limit: the payload must be shorter than 8000 bytes (in the server encoding, UTF-8 here). */
+export const MAX_PAYLOAD_BYTES = 7_999;
+
+export type ParsedPayload = { ok: true; event: PlatformEvent } | { ok: false; reason: string };
+
+/** Parses and validates a payload received on the channel; never throws. */
+export function parseEventPayload(payload: string | undefined): ParsedPayload {
+  if (payload === undefined || payload === '') return { ok: false, reason: 'empty payload' };
+  let json: unknown;
+  try {
+    json = JSON.parse(payload);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const parsed = platformEventSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, reason: `${issue.path.join('.') || 'payload'}: ${issue.message}` };
+  }
+  return { ok: true, event: parsed.data };
+}

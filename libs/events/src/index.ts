@@ -1,0 +1,3 @@
+export * from './events';
+export * from './event-bus';
+export * from './events.module';

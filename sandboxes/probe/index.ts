@@ -1,0 +1,2 @@
+export { readAddressSpaceLimit, runProbe } from './run-probe';
+export * from './types';
