@@ -21,8 +21,18 @@ describe('loadConfig', () => {
       artifactStore: '/srv/app/.data/artifacts',
       shutdownTimeoutMs: 10_000,
       shadowDatabaseUrl: undefined,
+      scorer: 'embedded',
+      scorerConcurrency: 1,
+      sandboxMemoryMb: undefined,
+      sandboxTaskTimeoutMs: 120_000,
       s3: { region: 'us-east-1', forcePathStyle: false },
     });
+  });
+
+  it('refuses a scorer mode it does not know and a sandbox memory cap below 256 MiB', () => {
+    expect(() => loadConfig({ SCORER: 'remote' }, '/srv/app')).toThrow(/SCORER.*embedded or none/);
+    expect(() => loadConfig({ SANDBOX_MEMORY_MB: '128' }, '/srv/app')).toThrow(/SANDBOX_MEMORY_MB.*256/);
+    expect(loadConfig({ SANDBOX_MEMORY_MB: '8192', SCORER: 'none' }, '/srv/app')).toMatchObject({ sandboxMemoryMb: 8192, scorer: 'none' });
   });
 
   it('treats empty values as unset', () => {

@@ -7,3 +7,4 @@ export * from './text';
 export * from './challenges';
 export * from './artifacts';
 export * from './submissions';
+export * from './scoring';
