@@ -4,20 +4,29 @@
  * (`sandboxes/worker.ts`) dispatches on `kind`. Nothing here imports from `apps/` or `libs/`.
  */
 import type { CodeRunResult, CodeRunTask } from './code-runner/types';
+import type { BenchmarkResult, BenchmarkTask } from './onnx/benchmark';
+import type { MemoryResult, MemoryTask } from './onnx/memory';
+import type { ModelCheckResult, ModelCheckTask } from './onnx/check-model';
 import type { ProvidersResult, ProvidersTask } from './onnx/probe-providers';
 import type { ParityResult, ParityTask } from './onnx/types';
 import type { ProbeResult, ProbeTask } from './probe/types';
 
 export type SandboxTask =
+  | ({ kind: 'onnx.check' } & ModelCheckTask)
   | ({ kind: 'onnx.parity' } & ParityTask)
   | ({ kind: 'onnx.providers' } & ProvidersTask)
+  | ({ kind: 'onnx.benchmark' } & BenchmarkTask)
+  | ({ kind: 'onnx.memory' } & MemoryTask)
   | ({ kind: 'code.hidden-tests' } & CodeRunTask)
   | ({ kind: 'probe' } & ProbeTask);
 
 /** The result type of each task kind. */
 export interface SandboxResults {
+  'onnx.check': ModelCheckResult;
   'onnx.parity': ParityResult;
   'onnx.providers': ProvidersResult;
+  'onnx.benchmark': BenchmarkResult;
+  'onnx.memory': MemoryResult;
   'code.hidden-tests': CodeRunResult;
   probe: ProbeResult;
 }

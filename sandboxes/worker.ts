@@ -3,7 +3,7 @@
  * plain result out. Loaded by Piscina from its compiled file, dist/sandboxes/worker.js.
  */
 import { runHiddenTests } from './code-runner';
-import { evaluateParity } from './onnx';
+import { benchmarkModels, checkModel, evaluateParity, measureModelMemory } from './onnx';
 import { probeProviders } from './onnx/probe-providers';
 import { runProbe } from './probe';
 import type { SandboxResults, SandboxTask } from './task';
@@ -12,10 +12,16 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
   switch (task.kind) {
     case 'code.hidden-tests':
       return runHiddenTests(task);
+    case 'onnx.check':
+      return checkModel(task);
     case 'onnx.parity':
       return evaluateParity(task);
     case 'onnx.providers':
       return probeProviders(task);
+    case 'onnx.benchmark':
+      return benchmarkModels(task);
+    case 'onnx.memory':
+      return measureModelMemory(task);
     case 'probe':
       return runProbe(task);
     default:

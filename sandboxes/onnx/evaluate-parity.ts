@@ -42,7 +42,8 @@ function messageOf(error: unknown): string {
   return String(error);
 }
 
-function fail(code: ParityErrorCode, message: string): never {
+/** Throws the sandbox's error: its message starts with the code (it survives a structured clone). */
+export function fail(code: ParityErrorCode, message: string): never {
   throw new Error(`${code}: ${message}`);
 }
 
@@ -60,10 +61,19 @@ export function runtimeMessage(error: unknown): string {
 }
 
 function validateTask(task: ParityTask): void {
-  const problems: string[] = [];
-  if (!(task.reference instanceof Uint8Array) || !(task.candidate instanceof Uint8Array)) problems.push('models must be Uint8Array');
+  const problems = modelPairProblems(task);
   if (!Number.isSafeInteger(task.batches) || task.batches < MIN_PARITY_BATCHES)
     problems.push(`batches must be an integer ≥ ${MIN_PARITY_BATCHES}, got ${task.batches}`);
+  if (problems.length > 0) fail('INVALID_TASK', problems.join('; '));
+}
+
+/** The fields of a parity or benchmark task that compare two models: what is wrong with them, if anything. */
+export type ModelPairTask = Omit<ParityTask, 'batches'>;
+
+/** What is wrong with the fields both the parity and the benchmark take (empty when nothing). */
+export function modelPairProblems(task: ModelPairTask): string[] {
+  const problems: string[] = [];
+  if (!(task.reference instanceof Uint8Array) || !(task.candidate instanceof Uint8Array)) problems.push('models must be Uint8Array');
   if (!task.secretSeed || !task.scoringNonce) problems.push('secretSeed and scoringNonce must be non-empty');
   if (task.inputs.length === 0 || task.outputs.length === 0) problems.push('at least one input and one output must be declared');
   for (const [kind, specs] of [
@@ -89,10 +99,11 @@ function validateTask(task: ParityTask): void {
   if (!Number.isSafeInteger(session.intraOpNumThreads) || session.intraOpNumThreads < 1)
     problems.push('session.intraOpNumThreads must be a positive integer');
   if (session.executionProviders.length === 0) problems.push('session.executionProviders must name at least one provider');
-  if (problems.length > 0) fail('INVALID_TASK', problems.join('; '));
+  return problems;
 }
 
-function sessionOptions(session: ParitySessionOptions): ort.InferenceSession.SessionOptions {
+/** The challenge's session options as ONNX Runtime takes them (the same for every model of a task). */
+export function sessionOptions(session: ParitySessionOptions): ort.InferenceSession.SessionOptions {
   return {
     graphOptimizationLevel: session.graphOptimizationLevel,
     intraOpNumThreads: session.intraOpNumThreads,
@@ -104,7 +115,7 @@ function sessionOptions(session: ParitySessionOptions): ort.InferenceSession.Ses
   };
 }
 
-type Feeds = Record<string, ort.Tensor>;
+export type Feeds = Record<string, ort.Tensor>;
 
 function toTensor(hidden: HiddenTensor): ort.Tensor {
   // bool travels as 0/1 bytes, which is what ONNX Runtime's bool tensors hold.
@@ -279,7 +290,7 @@ class OutputTally {
   }
 
   /** The one failure of this output (the most specific), if any. */
-  verdict(task: ParityTask): { code: ParityFailureCode; message: string } | undefined {
+  verdict(task: JudgedOutputs): { code: ParityFailureCode; message: string } | undefined {
     const name = `output ${this.spec.name}`;
     if (this.structural) return this.structural;
     if (this.nonFinite > 0)
@@ -321,7 +332,7 @@ class OutputTally {
     };
   }
 
-  report(task: ParityTask, failure: { message: string } | undefined): OutputParity {
+  report(task: JudgedOutputs, failure: { message: string } | undefined): OutputParity {
     const compared = this.structural === undefined && this.worst !== undefined;
     return {
       name: this.spec.name,
@@ -359,6 +370,109 @@ async function createSession(bytes: Uint8Array, options: ort.InferenceSession.Se
   return ort.InferenceSession.create(bytes, options);
 }
 
+/**
+ * Loads the reference, then the candidate, with the task's session options, hands both to `use`,
+ * and releases them on every path. The reference first: when it cannot load (an execution provider
+ * missing here) the fault is the platform's (`REFERENCE_FAILED`), not the learner's (`MODEL_UNLOADABLE`).
+ */
+export async function withSessions<T>(
+  task: Pick<ParityTask, 'reference' | 'candidate' | 'session'>,
+  use: (reference: ort.InferenceSession, candidate: ort.InferenceSession) => Promise<T>,
+): Promise<T> {
+  const options = sessionOptions(task.session);
+  let reference: ort.InferenceSession | undefined;
+  let candidate: ort.InferenceSession | undefined;
+  try {
+    try {
+      reference = await createSession(task.reference, options);
+    } catch (error) {
+      fail('REFERENCE_FAILED', `the reference model could not be loaded: ${runtimeMessage(error)}`);
+    }
+    try {
+      candidate = await createSession(task.candidate, options);
+    } catch (error) {
+      fail('MODEL_UNLOADABLE', runtimeMessage(error));
+    }
+    return await use(reference, candidate);
+  } finally {
+    await Promise.allSettled([reference?.release(), candidate?.release()]);
+  }
+}
+
+/** The declared inputs with every dimension resolved against the (reference) session's own input shapes. */
+export function concreteInputs(specs: readonly TensorSpec[], session: ort.InferenceSession): ConcreteInput[] {
+  const declared = new Map(session.inputMetadata.map((m) => [m.name, m.isTensor ? m.shape : undefined]));
+  return specs.map((spec) => ({ name: spec.name, dtype: spec.dtype, dims: resolveInputShape(spec, declared.get(spec.name)) }));
+}
+
+/** Hidden batch `batch` of a scoring, as ONNX Runtime feeds. */
+export function hiddenFeeds(inputs: readonly ConcreteInput[], secretSeed: string, scoringNonce: string, batch: number): Feeds {
+  const feeds: Feeds = {};
+  for (const hidden of hiddenBatch(inputs, secretSeed, scoringNonce, batch)) feeds[hidden.name] = toTensor(hidden);
+  return feeds;
+}
+
+/** What judging outputs needs from a task: the declared outputs and the rule. */
+export type JudgedOutputs = Pick<ParityTask, 'outputs' | 'parity'>;
+
+/**
+ * Judges a candidate's outputs against the reference's under a task's parity rule, batch after
+ * batch (each output is compared as it arrives; only running sums are kept). Used by the parity
+ * over all its batches, and by the benchmark on the outputs of its timed runs.
+ */
+export class ParityJudge {
+  private readonly tallies: OutputTally[];
+  /** The declared outputs the reference is asked for. */
+  readonly referenceFetches: readonly string[];
+  /** The declared outputs the candidate has (those it lacks are already failed as OUTPUT_MISSING). */
+  readonly candidateFetches: readonly string[];
+
+  constructor(
+    private readonly task: JudgedOutputs,
+    candidateOutputNames: readonly string[],
+  ) {
+    const { parity } = task;
+    const rtol = parity.metric === 'tolerance' ? parity.rtol : 0;
+    const atol = parity.metric === 'tolerance' ? parity.atol : 0;
+    this.tallies = task.outputs.map((spec) => {
+      const judgedBy: OutputParity['judgedBy'] =
+        parity.metric === 'tolerance' ? 'tolerance' : spec.name === parity.output ? 'top1' : 'structure';
+      return new OutputTally(spec, judgedBy, rtol, atol);
+    });
+    for (const tally of this.tallies) {
+      if (!candidateOutputNames.includes(tally.spec.name)) {
+        const has = candidateOutputNames.slice(0, 10).join(', ') + (candidateOutputNames.length > 10 ? ', …' : '');
+        tally.structural = {
+          code: 'OUTPUT_MISSING',
+          message: `output ${tally.spec.name}: the model has no output of that name (its outputs: ${has || 'none'})`,
+        };
+      }
+    }
+    this.referenceFetches = task.outputs.map((o) => o.name);
+    this.candidateFetches = this.tallies.filter((t) => t.structural === undefined).map((t) => t.spec.name);
+  }
+
+  /** Compares one batch's outputs (`batch` only locates the worst element in messages). */
+  compare(expected: ort.InferenceSession.ReturnType, actual: ort.InferenceSession.ReturnType, batch: number): void {
+    for (const tally of this.tallies) {
+      if (tally.structural) continue;
+      compareOutput(tally, expected[tally.spec.name] as ort.Tensor, actual[tally.spec.name] as ort.Tensor | undefined, batch);
+    }
+  }
+
+  /** Every declared output's report, in the task's order, and the failures among them. */
+  verdict(): { outputs: OutputParity[]; failures: ParityFailure[] } {
+    const outputs: OutputParity[] = [];
+    const failures: ParityFailure[] = [];
+    for (const tally of this.tallies) {
+      const verdict = tally.verdict(this.task);
+      if (verdict) failures.push({ code: verdict.code, output: tally.spec.name, message: verdict.message });
+      outputs.push(tally.report(this.task, verdict));
+    }
+    return { outputs, failures };
+  }
+}
+
 async function timedRun(
   session: ort.InferenceSession,
   feeds: Feeds,
@@ -377,62 +491,21 @@ async function timedRun(
  */
 export async function evaluateParity(task: ParityTask): Promise<ParityResult> {
   validateTask(task);
-  const options = sessionOptions(task.session);
-  let reference: ort.InferenceSession | undefined;
-  let candidate: ort.InferenceSession | undefined;
-  try {
-    // The reference first: when it cannot load (an execution provider missing here), the fault is the platform's.
-    try {
-      reference = await createSession(task.reference, options);
-    } catch (error) {
-      fail('REFERENCE_FAILED', `the reference model could not be loaded: ${runtimeMessage(error)}`);
-    }
-    try {
-      candidate = await createSession(task.candidate, options);
-    } catch (error) {
-      fail('MODEL_UNLOADABLE', runtimeMessage(error));
-    }
-    return await compareSessions(task, reference, candidate);
-  } finally {
-    await Promise.allSettled([reference?.release(), candidate?.release()]);
-  }
+  return withSessions(task, (reference, candidate) => compareSessions(task, reference, candidate));
 }
 
 async function compareSessions(task: ParityTask, reference: ort.InferenceSession, candidate: ort.InferenceSession): Promise<ParityResult> {
-  const declaredInputs = new Map(reference.inputMetadata.map((m) => [m.name, m.isTensor ? m.shape : undefined]));
-  const inputs: ConcreteInput[] = task.inputs.map((spec) => ({
-    name: spec.name,
-    dtype: spec.dtype,
-    dims: resolveInputShape(spec, declaredInputs.get(spec.name)),
-  }));
+  const inputs = concreteInputs(task.inputs, reference);
   const missingInReference = task.outputs.filter((o) => !reference.outputNames.includes(o.name)).map((o) => o.name);
   if (missingInReference.length > 0) fail('REFERENCE_FAILED', `the reference has no output named ${missingInReference.join(', ')}`);
 
-  const { parity } = task;
-  const rtol = parity.metric === 'tolerance' ? parity.rtol : 0;
-  const atol = parity.metric === 'tolerance' ? parity.atol : 0;
-  const tallies = task.outputs.map((spec) => {
-    const judgedBy: OutputParity['judgedBy'] =
-      parity.metric === 'tolerance' ? 'tolerance' : spec.name === parity.output ? 'top1' : 'structure';
-    return new OutputTally(spec, judgedBy, rtol, atol);
-  });
-  for (const tally of tallies) {
-    if (!candidate.outputNames.includes(tally.spec.name)) {
-      const has = candidate.outputNames.slice(0, 10).join(', ') + (candidate.outputNames.length > 10 ? ', …' : '');
-      tally.structural = {
-        code: 'OUTPUT_MISSING',
-        message: `output ${tally.spec.name}: the model has no output of that name (its outputs: ${has || 'none'})`,
-      };
-    }
-  }
-  const referenceFetches = task.outputs.map((o) => o.name);
-  const candidateFetches = tallies.filter((t) => t.structural === undefined).map((t) => t.spec.name);
+  const judge = new ParityJudge(task, candidate.outputNames);
+  const { referenceFetches, candidateFetches } = judge;
 
   let referenceMs = 0;
   let candidateMs = 0;
   for (let batch = 0; batch < task.batches; batch++) {
-    const feeds: Feeds = {};
-    for (const hidden of hiddenBatch(inputs, task.secretSeed, task.scoringNonce, batch)) feeds[hidden.name] = toTensor(hidden);
+    const feeds = hiddenFeeds(inputs, task.secretSeed, task.scoringNonce, batch);
 
     const runReference = async (): Promise<ort.InferenceSession.ReturnType> => {
       try {
@@ -463,20 +536,10 @@ async function compareSessions(task: ParityTask, reference: ort.InferenceSession
       actual = await runCandidate();
       expected = await runReference();
     }
-
-    for (const tally of tallies) {
-      if (tally.structural) continue;
-      compareOutput(tally, expected[tally.spec.name] as ort.Tensor, actual[tally.spec.name] as ort.Tensor | undefined, batch);
-    }
+    judge.compare(expected, actual, batch);
   }
 
-  const outputs: OutputParity[] = [];
-  const failures: ParityFailure[] = [];
-  for (const tally of tallies) {
-    const verdict = tally.verdict(task);
-    if (verdict) failures.push({ code: verdict.code, output: tally.spec.name, message: verdict.message });
-    outputs.push(tally.report(task, verdict));
-  }
+  const { outputs, failures } = judge.verdict();
   return { passed: failures.length === 0, batches: task.batches, outputs, failures, referenceMs, candidateMs };
 }
 

@@ -91,6 +91,12 @@ describe('the challenge catalog over HTTP', () => {
     const first = (await start()).body.data!.startAttempt as { id: string; quota: { used: number; limit: number; resetsAt: string } };
     const again = (await start()).body.data!.startAttempt as { id: string };
     expect(again.id).toBe(first.id);
+    // Concurrent first calls on another challenge race for the insert: all get the one attempt, none an error.
+    const concurrent = await Promise.all(
+      Array.from({ length: 8 }, () => app.graphql('mutation { startAttempt(challengeSlug: "stable-softmax") { id } }', {}, learner.auth)),
+    );
+    expect(concurrent.map((answer) => answer.body.errors)).toEqual(Array(8).fill(undefined));
+    expect(new Set(concurrent.map((answer) => (answer.body.data!.startAttempt as { id: string }).id)).size).toBe(1);
     const now = new Date();
     const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
     expect(first.quota).toEqual({ used: 0, limit: 10, resetsAt: new Date(midnight).toISOString() });

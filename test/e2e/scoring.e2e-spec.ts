@@ -4,6 +4,7 @@ import { errorCode, register, type Account } from '../support/accounts';
 import {
   catalogModel,
   hostileModels,
+  notOkFixture,
   startAttempt,
   submitModel,
   uploadBytes,
@@ -17,7 +18,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * Single-process mode (the API runs the scorer, its sandbox host a child process): submissions
  * scored for real, followed over graphql-ws as a client would.
  */
-const TASK_TIMEOUT_MS = 6_000;
+// Long enough for the known solution's full scoring on a busy machine, short enough to wait for twice.
+const TASK_TIMEOUT_MS = 15_000;
 const SLUG = 'pruned-mlp-speedup';
 
 describe('scoring in single-process mode', () => {
@@ -55,12 +57,19 @@ describe('scoring in single-process mode', () => {
     // Statuses only move forward, and RUNNING reported the parity phase with its progress.
     const order = ['QUEUED', 'RUNNING', 'SCORED'];
     expect(statuses.map((status) => order.indexOf(status))).toEqual([...statuses.map((status) => order.indexOf(status))].sort());
-    expect(updates).toContainEqual(expect.objectContaining({ status: 'RUNNING', phase: 'parity', progress: 0.2 }));
+    for (const [phase, progress] of [
+      ['checking', 0.1],
+      ['parity', 0.2],
+      ['timing', 0.4],
+      ['memory', 0.85],
+    ] as const) {
+      expect(updates).toContainEqual(expect.objectContaining({ status: 'RUNNING', phase, progress }));
+    }
     const final = updates.at(-1)!;
     expect(final.result).toMatchObject({
-      verdict: 'INCONCLUSIVE',
-      points: 0,
-      flags: ['SPEEDUP_NOT_MEASURED'],
+      verdict: 'PASSED',
+      points: expect.any(Number),
+      flags: [],
       parity: { passed: true, batches: 16, outputs: [expect.objectContaining({ name: 'scores', passed: true, nonFinite: 0 })] },
       environment: { deviceClass: 'cpu', executionProvider: 'cpu', ortVersion: '1.30.0' },
     });
@@ -81,13 +90,14 @@ describe('scoring in single-process mode', () => {
     expect(final.result).toMatchObject({ verdict: 'FAILED', points: 0, parity: { passed: false } });
   }, 120_000);
 
-  it('rejects bytes ONNX Runtime cannot load with MODEL_UNLOADABLE', async () => {
+  it('rejects bytes that are not an ONNX model with MODEL_UNPARSEABLE before ONNX Runtime sees them', async () => {
     const { updates } = await submitAndWatch(randomBytes(4096));
-    expect(updates.at(-1)).toMatchObject({ status: 'REJECTED', rejection: { code: 'MODEL_UNLOADABLE' } });
+    expect(updates.at(-1)).toMatchObject({ status: 'REJECTED', rejection: { code: 'MODEL_UNPARSEABLE' } });
+    expect(updates.map((update) => update.phase)).not.toContain('parity');
   }, 120_000);
 
-  it('ends a model that loops forever with SANDBOX_TIMEOUT within the time limit + 2 s, then scores the next one normally', async () => {
-    const { updates, times } = await submitAndWatch(hostileModels.loopsForever());
+  it('ends a model that runs for minutes with SANDBOX_TIMEOUT within the time limit + 2 s, then scores the next one normally', async () => {
+    const { updates, times } = await submitAndWatch(notOkFixture('slow-matmul-chain'));
     const final = updates.at(-1)!;
     expect(final).toMatchObject({ status: 'REJECTED', rejection: { code: 'SANDBOX_TIMEOUT' } });
     const parityStarted = times[updates.findIndex((update) => update.phase === 'parity')]!;
@@ -96,8 +106,8 @@ describe('scoring in single-process mode', () => {
     expect(next.updates.at(-1)).toMatchObject({ status: 'SCORED', result: { parity: { passed: true } } });
   }, 120_000);
 
-  it('ends a model that allocates without bound with SANDBOX_LIMIT, then scores the next one normally', async () => {
-    const { updates, times } = await submitAndWatch(hostileModels.allocatesWithoutBound());
+  it('ends a model that asks for terabytes at run time with SANDBOX_LIMIT, then scores the next one normally', async () => {
+    const { updates, times } = await submitAndWatch(notOkFixture('runtime-allocation-bomb'));
     const final = updates.at(-1)!;
     expect(final).toMatchObject({ status: 'REJECTED', rejection: { code: 'SANDBOX_LIMIT' } });
     const parityStarted = times[updates.findIndex((update) => update.phase === 'parity')]!;

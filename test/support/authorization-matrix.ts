@@ -135,6 +135,8 @@ export const SCENARIOS: Record<Operation, Scenario> = {
   [Operation.ViewSubmission]: {
     request: (w) => ({ query: 'query($id: ID!) { submission(id: $id) { id status } }', variables: { id: w.learnerSubmissionId } }),
   },
+  // The learner's submission is not scored here: who may see it gets NOT_FOUND/REPORT_NOT_AVAILABLE (counted as allowed).
+  [Operation.ViewSubmissionReport]: { http: (w) => ({ method: 'GET', path: `/submissions/${w.learnerSubmissionId}/report.svg` }) },
   [Operation.RescoreSubmission]: {
     request: (w) => ({
       query: 'mutation($id: ID!) { rescore(submissionId: $id) { id status } }',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
-import { attr, buildModelBytes, GraphBuilder } from '@app/catalog';
+import { buildModelBytes, GraphBuilder } from '@app/catalog';
 import type { Account } from './accounts';
 import type { GraphqlResponse, TestApp } from './test-app';
 
@@ -127,11 +127,26 @@ export async function waitForEnd(client: Client, account: Account, id: string, t
  * float32 [64, 128]), for the sandbox's defined outcomes. They pass every static check a model
  * can be given before it runs; only running them shows what they do.
  */
+const NOT_OK = join(__dirname, '..', 'fixtures', 'not-ok');
+
+/** A hostile model of test/fixtures/not-ok (written by scripts/build-hostile-models.ts; see its manifest.json). */
+export const notOkFixture = (name: string): Buffer => readFileSync(join(NOT_OK, `${name}.onnx`));
+
+export interface NotOkFixture {
+  file: string;
+  challenge: string;
+  description: string;
+  /** Exactly one of: a static check's code, a sandbox outcome, a parity failure code. */
+  check?: string;
+  sandbox?: string;
+  parity?: string;
+}
+
+/** What each not-ok fixture must end as, by name. */
+export const notOkManifest = (): Record<string, NotOkFixture> =>
+  (JSON.parse(readFileSync(join(NOT_OK, 'manifest.json'), 'utf8')) as { fixtures: Record<string, NotOkFixture> }).fixtures;
+
 export const hostileModels = {
-  /** A Loop whose trip count is 9·10^15: it never ends in practice. */
-  loopsForever: () => loopModel(9e15, false),
-  /** A Loop that doubles a tensor 48 times: it asks for far more memory than any sandbox has. */
-  allocatesWithoutBound: () => loopModel(48, true),
   /** The right signature and plausible numbers, but not the reference's function: parity fails. */
   wrongFunction: (): Uint8Array => {
     const graph = new GraphBuilder('wrong-function');
@@ -147,32 +162,6 @@ export const hostileModels = {
     return buildModelBytes(graph);
   },
 };
-
-function loopModel(tripCount: number, doubling: boolean): Uint8Array {
-  const body = new GraphBuilder('body');
-  body.input('iteration', 'int64', []);
-  const conditionIn = body.input('condition_in', 'bool', []);
-  const carriedIn = body.input('carried_in', 'float32', doubling ? ['rows', 256] : [64, 256]);
-  body.op('Identity', [conditionIn], {}, { output: 'condition_out' });
-  if (doubling) body.op('Concat', [carriedIn, carriedIn], { axis: attr.int(0) }, { output: 'carried_out' });
-  else body.op('Identity', [carriedIn], {}, { output: 'carried_out' });
-  body.output('condition_out', 'bool', []);
-  body.output('carried_out', 'float32', doubling ? ['rows', 256] : [64, 256]);
-
-  const graph = new GraphBuilder(doubling ? 'allocates-without-bound' : 'loops-forever');
-  const features = graph.input('features', 'float32', [64, 256]);
-  const trips = graph.initializer('trips', 'int64', [], [tripCount]);
-  const keepGoing = graph.initializer('keep_going', 'bool', [], [1]);
-  const looped = graph.op('Loop', [trips, keepGoing, features], { body: attr.graph(body.build()) });
-  const starts = graph.int64s('starts', [0]);
-  const ends = graph.int64s('ends', [64]);
-  const axes = graph.int64s('axes', [0]);
-  const firstRows = graph.op('Slice', [looped, starts, ends, axes]);
-  const weights = graph.initializer('w', 'float32', [256, 128], new Float32Array(256 * 128).fill(0.01));
-  graph.op('MatMul', [firstRows, weights], {}, { output: 'scores' });
-  graph.output('scores', 'float32', [64, 128]);
-  return buildModelBytes(graph);
-}
 
 /** A GraphQL-over-HTTP client for one API process. */
 export function clientFor(url: string): Client {

@@ -20,6 +20,7 @@ import { TeamsModule } from './teams/teams.module';
 import { ChallengesModule } from './challenges/challenges.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { SubmissionsModule } from './submissions/submissions.module';
+import { CertificatesModule } from './certificates/certificates.module';
 import { StorageModule } from '@app/storage';
 import { UsersModule } from './users/users.module';
 import { EventsModule } from '@app/events';
@@ -61,6 +62,7 @@ export class AppModule {
         ArtifactsModule,
         EventsModule,
         SubmissionsModule,
+        CertificatesModule,
         // Single-process mode: this process also scores, its sandbox host a child of it.
         ...(config.scorer === 'embedded' ? [ScorerModule] : []),
       ],

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { canonicalJson } from '@app/domain';
 import { challengeDefinitionSchema, hiddenTestSchema, type ChallengeDefinition, type HiddenTest } from './definition';
 
 export interface CatalogAsset {
@@ -101,11 +102,5 @@ function loadChallenge(location: CatalogLocation, folder: string): CatalogChalle
   return { definition, assets, hidden, contentHash };
 }
 
-/** JSON with object keys sorted at every level, so the hash does not depend on key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
+/** Moved to libs/domain (certificates sign the same canonical form); re-exported for the catalog's users. */
+export { canonicalJson };

@@ -1,11 +1,12 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { CertificateIssuer } from './certificate-issuer';
 import { HealthRepository } from './health.repository';
 import { DATABASE_URL, PrismaService } from './prisma.service';
 import * as repositories from './repositories';
 import { TransactionRunner } from './transaction';
 
-/** Everything services may inject from libs/db: repositories and the transaction runner (never the Prisma client). */
-const PROVIDED = [HealthRepository, TransactionRunner, ...Object.values(repositories)];
+/** Everything services may inject from libs/db: repositories, the transaction runner and the certificate issuer (never the Prisma client). */
+const PROVIDED = [HealthRepository, TransactionRunner, CertificateIssuer, ...Object.values(repositories)];
 
 @Global()
 @Module({})

@@ -6,3 +6,4 @@ export * from './migrations/migration-runner';
 export * from './server/embedded-database';
 export * from './repositories';
 export * from './transaction';
+export * from './certificate-issuer';

@@ -8,3 +8,5 @@ export * from './challenges';
 export * from './artifacts';
 export * from './submissions';
 export * from './scoring';
+export * from './canonical-json';
+export * from './certificates';

@@ -1,5 +1,13 @@
 import { BadRequestException } from '@nestjs/common';
-import { ArtifactErrorCode, AuthErrorCode, CommonErrorCode, DomainError, SubmissionErrorCode, TeamErrorCode } from '@app/domain';
+import {
+  ArtifactErrorCode,
+  AuthErrorCode,
+  CertificateErrorCode,
+  CommonErrorCode,
+  DomainError,
+  SubmissionErrorCode,
+  TeamErrorCode,
+} from '@app/domain';
 import { describeError } from './describe-error';
 import { publicErrorFor } from './public-error';
 
@@ -59,6 +67,7 @@ describe('describeError', () => {
       ...Object.values(TeamErrorCode),
       ...Object.values(SubmissionErrorCode),
       ...Object.values(ArtifactErrorCode),
+      ...Object.values(CertificateErrorCode),
     ];
     // Corrupted stored bytes are the server's fault: 500 on purpose.
     const clientCaused = codes.filter((code) => code !== ArtifactErrorCode.Corrupted);

@@ -3,6 +3,7 @@ import {
   assertUnreachable,
   SubmissionErrorCode,
   AuthErrorCode,
+  CertificateErrorCode,
   CommonErrorCode,
   PaginationErrorCode,
   TeamErrorCode,
@@ -89,6 +90,10 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
     case SubmissionErrorCode.ArtifactNotUploaded:
       return { code: 'NOT_FOUND', httpStatus: 404 };
     case SubmissionErrorCode.WrongSubmissionKind:
+      return { code: 'BAD_USER_INPUT', httpStatus: 400 };
+    case SubmissionErrorCode.ReportNotAvailable:
+      return { code: 'NOT_FOUND', httpStatus: 404 };
+    case CertificateErrorCode.TooLarge:
       return { code: 'BAD_USER_INPUT', httpStatus: 400 };
     default:
       return assertUnreachable(code);

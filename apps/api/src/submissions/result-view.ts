@@ -1,4 +1,5 @@
 import type { ResultRecord } from '@app/db';
+import { storedTimingOf } from '@app/domain';
 import type { OutputParity, ParityReport, Result, ScoringEnvironment, VerdictEnum } from './submission.model';
 
 interface StoredParity {
@@ -10,12 +11,24 @@ interface StoredParity {
 /** The GraphQL view of a stored result: the parity report and environment as the scorer wrote them. */
 export function toResult(record: ResultRecord): Result {
   const parity = record.metrics.parity as StoredParity | undefined;
+  const timing = storedTimingOf(record.metrics);
   return {
     verdict: record.verdict as VerdictEnum,
     points: record.points,
+    speedup: timing?.speedup ?? null,
+    speedupLow: timing?.speedupLow ?? null,
+    speedupHigh: timing?.speedupHigh ?? null,
+    targetSpeedup: timing?.target ?? null,
+    baselineP50Ms: timing?.baselineP50Ms ?? null,
+    baselineP90Ms: timing?.baselineP90Ms ?? null,
+    candidateP50Ms: timing?.candidateP50Ms ?? null,
+    candidateP90Ms: timing?.candidateP90Ms ?? null,
+    baselinePeakMemoryBytes: finiteOrNull(record.metrics.baselinePeakMemoryBytes as number | undefined),
+    candidatePeakMemoryBytes: finiteOrNull(record.metrics.candidatePeakMemoryBytes as number | undefined),
     parity: parity ? toParity(parity) : null,
     environment: record.environment as unknown as ScoringEnvironment,
     flags: record.flags,
+    certificateId: record.certificateId,
     createdAt: record.createdAt,
   };
 }

@@ -137,6 +137,9 @@ export class ScoringEnvironment {
   @Field()
   scorerVersion!: string;
 
+  @Field(() => Int, { nullable: true, description: 'Intra-op threads both models were timed with.' })
+  intraOpNumThreads?: number | null;
+
   @Field()
   host!: string;
 }
@@ -149,6 +152,36 @@ export class Result {
   @Field(() => Float)
   points!: number;
 
+  @Field(() => Float, { nullable: true, description: 'Median of the per-round speedups (baseline time / yours).' })
+  speedup?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Lower bound of the 95% bootstrap interval of the speedup.' })
+  speedupLow?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Upper bound of the 95% bootstrap interval of the speedup.' })
+  speedupHigh?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "The speedup the interval's lower bound must reach." })
+  targetSpeedup?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  baselineP50Ms?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  baselineP90Ms?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  candidateP50Ms?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  candidateP90Ms?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Peak resident memory of the reference while running, in its own process.' })
+  baselinePeakMemoryBytes?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Peak resident memory of your model while running, in its own process.' })
+  candidatePeakMemoryBytes?: number | null;
+
   @Field(() => ParityReport, { nullable: true })
   parity?: ParityReport | null;
 
@@ -157,6 +190,12 @@ export class Result {
 
   @Field(() => [String], { description: 'e.g. SPEEDUP_NOT_MEASURED, SPEEDUP_IMPLAUSIBLE.' })
   flags!: string[];
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Its signed certificate, once issued: GET /certificates/:id (public), checked by verifyCertificate.',
+  })
+  certificateId!: string | null;
 
   @Field()
   createdAt!: Date;

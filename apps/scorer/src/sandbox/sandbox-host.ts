@@ -135,8 +135,10 @@ export class SandboxHost {
   private nextJobId = 1;
   private launches = 0;
   private stopped = false;
+  /** One-off hosts of runIsolated that are still running (stop() stops them too). */
+  private readonly isolated = new Set<SandboxHost>();
 
-  constructor(options: SandboxHostOptions = {}) {
+  constructor(private readonly options: SandboxHostOptions = {}) {
     const threads = options.threads ?? defaultThreads();
     this.config = {
       threads: positive(threads, 'threads'),
@@ -209,14 +211,38 @@ export class SandboxHost {
     });
   }
 
+  /**
+   * Runs one task in a one-off host of its own, started for it and killed after it: the same
+   * isolation as this host's (empty environment, fresh working directory, address-space cap — the
+   * one-worker default unless a cap was given), one worker, nothing else in the process. For
+   * measurements of a whole process, such as a model's peak memory (`onnx.memory`, DESIGN.md §8).
+   * The outcomes are run()'s; the host's start (~0.7 s) is not counted in `timeoutMs`.
+   */
+  async runIsolated<K extends SandboxTaskKind>(
+    task: SandboxTask & { kind: K },
+    options: Omit<SandboxRunOptions, 'exclusive'>,
+  ): Promise<SandboxOutcome<K>> {
+    positive(options.timeoutMs, 'timeoutMs');
+    if (this.stopped) return { ok: false, code: 'HOST_LOST', message: 'the sandbox host is stopped' };
+    const oneOff = new SandboxHost({ ...this.options, threads: 1, log: (message) => this.log(`one-off ${message}`) });
+    this.isolated.add(oneOff);
+    try {
+      return await oneOff.run<K>(task, options);
+    } finally {
+      await oneOff.stop();
+      this.isolated.delete(oneOff);
+    }
+  }
+
   /** Kills the host (its tasks and waiting ones get HOST_LOST) and waits until no host process is left. */
   async stop(): Promise<void> {
     this.stopped = true;
+    const isolated = [...this.isolated].map((oneOff) => oneOff.stop());
     for (const job of this.queue.splice(0)) this.settle(job, { ok: false, code: 'HOST_LOST', message: 'the sandbox host was stopped' });
     const processes = [...this.processes];
     for (const host of processes) this.kill(host, 'the sandbox host was stopped');
     await this.starting?.catch(() => undefined);
-    await Promise.all(processes.map((host) => host.exited));
+    await Promise.all([...processes.map((host) => host.exited), ...isolated]);
   }
 
   private ensureHost(): Promise<HostProcess> {

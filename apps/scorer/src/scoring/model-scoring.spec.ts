@@ -1,5 +1,13 @@
 import type { ParityResult } from '../../../../sandboxes/onnx/types';
-import { endFromParity, endFromSandboxFailure, type ScoringEnvironment } from './model-scoring';
+import type { BenchmarkResult } from '../../../../sandboxes/onnx/benchmark';
+import {
+  endFromMeasurements,
+  endFromSandboxFailure,
+  rejectionFromParity,
+  type Measurements,
+  type ModelSpec,
+  type ScoringEnvironment,
+} from './model-scoring';
 
 const environment: ScoringEnvironment = {
   scorerId: 's',
@@ -10,8 +18,9 @@ const environment: ScoringEnvironment = {
   ortVersion: '1.30.0',
   cpuModel: 'cpu',
   gpuModel: null,
+  intraOpNumThreads: 1,
 };
-const spec = (kind: 'OPTIMIZE_MODEL' | 'PORT_TO_JAX') => ({ kind }) as Parameters<typeof endFromParity>[0];
+const spec = (kind: 'OPTIMIZE_MODEL' | 'PORT_TO_JAX') => ({ kind, targetSpeedup: 3 }) as ModelSpec;
 
 const parity = (passed: boolean): ParityResult => ({
   passed,
@@ -29,22 +38,52 @@ const parity = (passed: boolean): ParityResult => ({
 
 describe('model scoring outcomes', () => {
   it('rejects failed parity with the first failure code, every message, and the report as evidence', () => {
-    const end = endFromParity(spec('OPTIMIZE_MODEL'), 100, parity(false), environment);
-    expect(end).toMatchObject({
+    expect(rejectionFromParity(parity(false), environment)).toMatchObject({
       status: 'REJECTED',
       rejection: { code: 'OUTPUT_NON_FINITE', message: 'output a: 3 NaN; output b: relative L2 error 1e-2 > rtol 1e-3' },
       result: { verdict: 'FAILED', points: 0, metrics: { parity: { passed: false } } },
     });
+    expect(rejectionFromParity(parity(true), environment)).toBeNull();
   });
 
-  it('passes a JAX port on parity with its points, and leaves an optimization INCONCLUSIVE until its speed is measured', () => {
-    expect(endFromParity(spec('PORT_TO_JAX'), 80, parity(true), environment)).toMatchObject({
+  const measured = (speedup: number, speedupLow: number, speedupHigh: number, recheck = true): Measurements => ({
+    check: { irVersion: 8, opsets: { '': 17 }, nodes: 3, initializerBytes: 0, opTypes: {} },
+    parity: parity(true),
+    timing: {
+      speedup,
+      speedupLow,
+      speedupHigh,
+      recheck: { passed: recheck, rounds: [3], message: 'round 3: output scores differs' },
+    } as BenchmarkResult,
+    memory: { baseline: {}, candidate: {} } as Measurements['memory'],
+  });
+
+  it('judges an optimization by its interval against the target, paying points only when PASSED', () => {
+    expect(endFromMeasurements(spec('OPTIMIZE_MODEL'), 100, measured(4.5, 4, 5), environment)).toMatchObject({
       status: 'SCORED',
-      result: { verdict: 'PASSED', points: 80, flags: [] },
+      result: { verdict: 'PASSED', points: 150, flags: [], metrics: { timing: { target: 3 } } },
     });
-    expect(endFromParity(spec('OPTIMIZE_MODEL'), 100, parity(true), environment)).toMatchObject({
+    expect(endFromMeasurements(spec('OPTIMIZE_MODEL'), 100, measured(3.05, 2.9, 3.2), environment).result).toMatchObject({
+      verdict: 'INCONCLUSIVE',
+      points: 0,
+    });
+    expect(endFromMeasurements(spec('OPTIMIZE_MODEL'), 100, measured(1, 0.98, 1.02), environment).result).toMatchObject({
+      verdict: 'FAILED',
+      points: 0,
+    });
+    expect(endFromMeasurements(spec('OPTIMIZE_MODEL'), 100, measured(25, 24, 26), environment).result.flags).toEqual([
+      'SPEEDUP_IMPLAUSIBLE',
+    ]);
+  });
+
+  it('passes a JAX port on parity whatever its speed, and rejects any model whose timed outputs changed', () => {
+    expect(endFromMeasurements(spec('PORT_TO_JAX'), 80, measured(0.5, 0.4, 0.6), environment)).toMatchObject({
       status: 'SCORED',
-      result: { verdict: 'INCONCLUSIVE', points: 0, flags: ['SPEEDUP_NOT_MEASURED'] },
+      result: { verdict: 'PASSED', points: 80 },
+    });
+    expect(endFromMeasurements(spec('OPTIMIZE_MODEL'), 100, measured(4.5, 4, 5, false), environment)).toMatchObject({
+      status: 'REJECTED',
+      rejection: { code: 'TIMING_RECHECK_FAILED', message: expect.stringContaining('round 3') },
     });
   });
 

@@ -1,5 +1,9 @@
 import type { ResultData, ScoringEnd, ScoringInput } from '@app/db';
 import { ScoringRejectionCode } from '@app/domain';
+import { speedupFlags, speedupPoints, speedupVerdict } from '@app/domain';
+import type { BenchmarkResult } from '../../../../sandboxes/onnx/benchmark';
+import { DEFAULT_MODEL_CHECK_RULES, type ModelCheckSummary } from '../../../../sandboxes/onnx/check-model';
+import type { MemoryResult } from '../../../../sandboxes/onnx/memory';
 import type { ParityResult } from '../../../../sandboxes/onnx/types';
 import type { SandboxTaskOf } from '../sandbox/sandbox-outcome';
 
@@ -13,10 +17,11 @@ export interface ScoringEnvironment {
   ortVersion: string;
   cpuModel: string;
   gpuModel: string | null;
+  intraOpNumThreads: number;
 }
 
 /** The parts of a model challenge's spec the scoring reads (libs/catalog's optimize/port spec). */
-interface ModelSpec {
+export interface ModelSpec {
   kind: 'OPTIMIZE_MODEL' | 'PORT_TO_JAX';
   deviceClass: string;
   session: {
@@ -30,6 +35,7 @@ interface ModelSpec {
     { metric: 'tolerance'; rtol: number; atol: number; minElementShare: number } | { metric: 'top1'; output: string; minAgreement: number };
   parityBatches: number;
   maxModelBytes: number;
+  allowLoops: boolean;
   targetSpeedup?: number;
 }
 
@@ -42,6 +48,20 @@ export function modelSpecOf(input: ScoringInput): ModelSpec {
   return spec;
 }
 
+/** What every task comparing the candidate with the reference on hidden inputs needs. */
+function pairedModels(spec: ModelSpec, secretSeed: string, scoringNonce: string, reference: Uint8Array, candidate: Uint8Array) {
+  return {
+    reference,
+    candidate,
+    inputs: spec.inputs,
+    outputs: spec.outputs,
+    secretSeed,
+    scoringNonce,
+    session: spec.session,
+    parity: spec.parity,
+  };
+}
+
 /** The sandbox task that checks parity on hidden inputs drawn from the attempt's seed and this job. */
 export function parityTask(
   spec: ModelSpec,
@@ -50,42 +70,24 @@ export function parityTask(
   reference: Uint8Array,
   candidate: Uint8Array,
 ): SandboxTaskOf<'onnx.parity'> {
-  return {
-    kind: 'onnx.parity',
-    reference,
-    candidate,
-    inputs: spec.inputs,
-    outputs: spec.outputs,
-    secretSeed,
-    scoringNonce,
-    batches: spec.parityBatches,
-    parity: spec.parity,
-    session: spec.session,
-  };
+  return { kind: 'onnx.parity', ...pairedModels(spec, secretSeed, scoringNonce, reference, candidate), batches: spec.parityBatches };
 }
 
 /**
- * Turns a parity report into the scoring's end. Failing parity rejects the submission with the
- * first failure's code and every failure's message (the report stays as evidence). Passing it:
- * a PORT_TO_JAX port has proved parity (its mentor review comes after); an OPTIMIZE_MODEL
- * submission has its speed measured by the timing stage, and until that stage has run the result
- * says so (INCONCLUSIVE, flag SPEEDUP_NOT_MEASURED) rather than pretend.
+ * Failing parity rejects the submission with the first failure's code and every failure's message
+ * (the report stays as evidence). @returns null when parity holds: the scoring goes on.
  */
-export function endFromParity(spec: ModelSpec, points: number, parity: ParityResult, environment: ScoringEnvironment): ScoringEnd {
-  const metrics = { parity };
-  if (!parity.passed) {
-    const first = parity.failures[0];
-    return {
-      status: 'REJECTED',
-      rejection: {
-        code: first?.code ?? ScoringRejectionCode.ParityFailed,
-        message: parity.failures.map((failure) => failure.message).join('; ') || 'parity with the reference failed',
-      },
-      result: result('FAILED', 0, metrics, [], environment),
-    };
-  }
-  if (spec.kind === 'PORT_TO_JAX') return { status: 'SCORED', rejection: null, result: result('PASSED', points, metrics, [], environment) };
-  return { status: 'SCORED', rejection: null, result: result('INCONCLUSIVE', 0, metrics, ['SPEEDUP_NOT_MEASURED'], environment) };
+export function rejectionFromParity(parity: ParityResult, environment: ScoringEnvironment): ScoringEnd | null {
+  if (parity.passed) return null;
+  const first = parity.failures[0];
+  return {
+    status: 'REJECTED',
+    rejection: {
+      code: first?.code ?? ScoringRejectionCode.ParityFailed,
+      message: parity.failures.map((failure) => failure.message).join('; ') || 'parity with the reference failed',
+    },
+    result: result('FAILED', 0, { parity }, [], environment),
+  };
 }
 
 /** The sandbox's defined outcomes for a task that did not finish: the submission's doing, so REJECTED. */
@@ -144,4 +146,80 @@ function result(
   environment: ScoringEnvironment,
 ): ResultData {
   return { verdict, points, metrics, flags, environment: { ...environment } };
+}
+
+/** What the static checks may allow (DESIGN.md §4); the challenge decides size and loops. */
+export function checkTask(spec: ModelSpec, reference: Uint8Array, candidate: Uint8Array): SandboxTaskOf<'onnx.check'> {
+  return {
+    kind: 'onnx.check',
+    candidate,
+    reference,
+    rules: { ...DEFAULT_MODEL_CHECK_RULES, maxModelBytes: spec.maxModelBytes, allowLoops: spec.allowLoops },
+  };
+}
+
+/** A model the static checks refused: REJECTED with the check's code and message, before ONNX Runtime saw it. */
+export function endFromCheck(check: { code: string; message: string }, environment: ScoringEnvironment): ScoringEnd {
+  return {
+    status: 'REJECTED',
+    rejection: { code: check.code, message: check.message },
+    result: result('FAILED', 0, { check }, [], environment),
+  };
+}
+
+/** The paired benchmark (DESIGN.md §4 "Timing"): alone on the sandbox host, so nothing else competes for the CPU. */
+export function benchmarkTask(
+  spec: ModelSpec,
+  secretSeed: string,
+  scoringNonce: string,
+  reference: Uint8Array,
+  candidate: Uint8Array,
+): SandboxTaskOf<'onnx.benchmark'> {
+  return { kind: 'onnx.benchmark', ...pairedModels(spec, secretSeed, scoringNonce, reference, candidate) };
+}
+
+/** Peak memory of one model, measured in a sandbox host process that loads only that model. */
+export function memoryTask(spec: ModelSpec, secretSeed: string, scoringNonce: string, model: Uint8Array): SandboxTaskOf<'onnx.memory'> {
+  return { kind: 'onnx.memory', model, inputs: spec.inputs, secretSeed, scoringNonce, session: spec.session, runs: 10 };
+}
+
+export interface Measurements {
+  check: ModelCheckSummary;
+  parity: ParityResult;
+  timing: BenchmarkResult;
+  memory: { baseline: MemoryResult; candidate: MemoryResult };
+}
+
+/**
+ * The end of a model scoring that ran every stage. A candidate whose outputs changed while it was
+ * timed is rejected (its timing measured something else than what parity checked). OPTIMIZE_MODEL:
+ * the verdict from the speedup's interval against the target, points only when PASSED
+ * (docs/decisions/0003). PORT_TO_JAX: parity is the gate and the speed is a report.
+ */
+export function endFromMeasurements(spec: ModelSpec, points: number, measured: Measurements, environment: ScoringEnvironment): ScoringEnd {
+  const target = spec.targetSpeedup ?? 1.1;
+  const metrics = {
+    ...measured,
+    timing: { ...measured.timing, target },
+    // Peak resident memory while running, each model in a process of its own (DESIGN.md §4).
+    baselinePeakMemoryBytes: measured.memory.baseline.peakDuringRunsBytes,
+    candidatePeakMemoryBytes: measured.memory.candidate.peakDuringRunsBytes,
+  };
+  if (!measured.timing.recheck.passed) {
+    return {
+      status: 'REJECTED',
+      rejection: {
+        code: ScoringRejectionCode.TimingRecheckFailed,
+        message: `outputs changed while the model was timed: ${measured.timing.recheck.message ?? 'they no longer match the reference'}`,
+      },
+      result: result('FAILED', 0, metrics, [], environment),
+    };
+  }
+  if (spec.kind === 'PORT_TO_JAX') return { status: 'SCORED', rejection: null, result: result('PASSED', points, metrics, [], environment) };
+  const verdict = speedupVerdict(measured.timing, target);
+  return {
+    status: 'SCORED',
+    rejection: null,
+    result: result(verdict, speedupPoints(points, measured.timing, target), metrics, speedupFlags(measured.timing), environment),
+  };
 }

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ScoringRepository, sqlExecutorFor, TransactionRunner, type ScoringEnd } from '@app/db';
+import { CertificateIssuer, ScoringRepository, sqlExecutorFor, TransactionRunner } from '@app/db';
 import { ScoringFailureCode } from '@app/domain';
 import { EventBus, submissionEvent } from '@app/events';
 import type { ClaimedScoringJob } from '@app/queue';
-import { ARTIFACT_STORE, type ArtifactStore } from '@app/storage';
+import { ARTIFACT_STORE, ArtifactTooLargeError, type ArtifactStore } from '@app/storage';
 import { SandboxHost } from '../sandbox/sandbox-host';
 import { SCORER_SETTINGS, type ScorerSettings } from '../scorer-settings';
 import { ScorerIdentity } from '../scorer-identity';
-import { endFromParity, endFromSandboxFailure, modelSpecOf, parityTask, type ScoringEnvironment } from './model-scoring';
+import { scoreModel, SUPERSEDED } from './model-pipeline';
+import { endFromCheck, modelSpecOf, type ScoringEnvironment } from './model-scoring';
 import { ReferenceModels } from './reference-models';
 
 /**
@@ -28,6 +29,7 @@ export class ScoringService {
     private readonly identity: ScorerIdentity,
     private readonly references: ReferenceModels,
     @Inject(SCORER_SETTINGS) private readonly settings: ScorerSettings,
+    private readonly certificates: CertificateIssuer,
   ) {}
 
   async score(job: ClaimedScoringJob): Promise<void> {
@@ -50,28 +52,46 @@ export class ScoringService {
       ortVersion: scorer.ortVersion,
       cpuModel: scorer.cpuModel,
       gpuModel: scorer.gpuModel,
+      intraOpNumThreads: spec.session.intraOpNumThreads,
     };
 
     if (!(await this.progress(job.submissionId, claim, 'fetching', 0.05))) return;
     const [candidate, reference] = await Promise.all([
-      this.artifacts.read(input.modelSha256!, spec.maxModelBytes),
+      this.artifacts.read(input.modelSha256!, spec.maxModelBytes).catch((error: unknown) => {
+        if (error instanceof ArtifactTooLargeError) return null;
+        throw error;
+      }),
       this.references.load(input.challenge.slug, input.challenge.definition),
     ]);
-
-    if (!(await this.progress(job.submissionId, claim, 'parity', 0.2))) return;
-    const outcome = await this.sandbox.run(parityTask(spec, input.secretSeed, job.id, reference, candidate), {
-      timeoutMs: this.settings.taskTimeoutMs,
-    });
-    let end: ScoringEnd | null;
-    if (outcome.ok) end = endFromParity(spec, input.challenge.points, outcome.result, environment);
-    else end = endFromSandboxFailure(outcome, environment);
-    if (!end)
-      throw new Error(`platform failure while scoring ${job.submissionId}: ${outcome.ok ? '' : `${outcome.code}: ${outcome.message}`}`);
+    const end = candidate
+      ? await scoreModel({
+          spec,
+          points: input.challenge.points,
+          secretSeed: input.secretSeed,
+          scoringNonce: job.id,
+          reference,
+          candidate,
+          environment,
+          timeoutMs: this.settings.taskTimeoutMs,
+          sandbox: this.sandbox,
+          progress: (phase, progress) => this.progress(job.submissionId, claim, phase, progress),
+        })
+      : endFromCheck(
+          {
+            code: 'MODEL_TOO_LARGE',
+            message: `the model is larger than this challenge's limit of ${spec.maxModelBytes} bytes; make it smaller`,
+          },
+          environment,
+        );
+    if (end === SUPERSEDED) return;
 
     const written = await this.transactions.run(async (tx) => {
       const finished = await this.scoring.finish(job.submissionId, claim, job.id, scorer.id, end, tx);
-      if (finished) await this.announce(job.submissionId, tx);
-      return finished;
+      if (!finished) return false;
+      // Every result is signed, rejected ones too: the evidence of what was measured.
+      await this.certificates.issueForSubmission(job.submissionId, tx);
+      await this.announce(job.submissionId, tx);
+      return true;
     });
     if (!written) this.logger.warn(`submission ${job.submissionId}: claim ${claim} was superseded; its result was not written`);
   }

@@ -24,18 +24,16 @@ export class AttemptRepository {
     data: { userId: string; challengeId: string; challengeVersion: number; secretSeed: string },
     db: Db = this.prisma,
   ): Promise<AttemptRecord> {
-    return db.attempt.upsert({
-      where: {
-        userId_challengeId_challengeVersion: {
-          userId: data.userId,
-          challengeId: data.challengeId,
-          challengeVersion: data.challengeVersion,
-        },
-      },
-      create: data,
-      update: {},
-      select: ATTEMPT,
-    });
+    const where = {
+      userId_challengeId_challengeVersion: { userId: data.userId, challengeId: data.challengeId, challengeVersion: data.challengeVersion },
+    };
+    try {
+      return await db.attempt.upsert({ where, create: data, update: {}, select: ATTEMPT });
+    } catch (error) {
+      // Prisma's upsert is a read then an insert: a concurrent call can win the insert. Its row is the answer.
+      if ((error as { code?: unknown }).code !== 'P2002') throw error;
+      return db.attempt.findUniqueOrThrow({ where, select: ATTEMPT });
+    }
   }
 
   findById(id: string): Promise<AttemptRecord | null> {

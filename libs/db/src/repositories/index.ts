@@ -11,3 +11,4 @@ export * from './submission.repository';
 export * from './artifact.repository';
 export * from './scoring.repository';
 export * from './scorer.repository';
+export * from './certificate.repository';

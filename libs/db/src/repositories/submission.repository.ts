@@ -29,6 +29,8 @@ export interface ResultRecord {
   environment: Record<string, unknown>;
   scorerId: string | null;
   createdAt: Date;
+  /** Its signed certificate, once issued. */
+  certificateId: string | null;
 }
 
 const SUBMISSION = {
@@ -58,6 +60,7 @@ const RESULT = {
   environment: true,
   scorerId: true,
   createdAt: true,
+  certificate: { select: { id: true } },
 } as const;
 
 @Injectable()
@@ -95,7 +98,14 @@ export class SubmissionRepository {
   /** The result of a submission, once scored (or rejected with evidence). */
   async resultOf(submissionId: string): Promise<ResultRecord | null> {
     const row = await this.prisma.result.findUnique({ where: { submissionId }, select: RESULT });
-    return row && { ...row, metrics: row.metrics as Record<string, unknown>, environment: row.environment as Record<string, unknown> };
+    if (!row) return null;
+    const { certificate, ...result } = row;
+    return {
+      ...result,
+      metrics: row.metrics as Record<string, unknown>,
+      environment: row.environment as Record<string, unknown>,
+      certificateId: certificate?.id ?? null,
+    };
   }
 
   /** A learner's submissions, newest first, keyset-paginated on (createdAt, id). */

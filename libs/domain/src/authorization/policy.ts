@@ -23,6 +23,7 @@ export enum Operation {
   ReadArtifact = 'readArtifact',
   SubmitModel = 'submitModel',
   ViewSubmission = 'viewSubmission',
+  ViewSubmissionReport = 'viewSubmissionReport',
   RescoreSubmission = 'rescoreSubmission',
 }
 
@@ -63,6 +64,8 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
   [Operation.ReadArtifact]: { audience: 'signed-in', relation: 'self', adminBypass: true },
   [Operation.SubmitModel]: { audience: 'signed-in', relation: 'self', adminBypass: false },
   [Operation.ViewSubmission]: { audience: 'signed-in', relation: 'self', adminBypass: true },
+  // The benchmark picture (GET /submissions/:id/report.svg): whoever may see the submission.
+  [Operation.ViewSubmissionReport]: { audience: 'signed-in', relation: 'self', adminBypass: true },
   // The owner rescores against their quota; an admin rescores anyone's without using it.
   [Operation.RescoreSubmission]: { audience: 'signed-in', relation: 'self', adminBypass: true },
 };

@@ -1,2 +1,3 @@
 export * from './submission-errors';
 export * from './scoring-outcome';
+export * from './stored-timing';

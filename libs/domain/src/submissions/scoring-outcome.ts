@@ -18,6 +18,8 @@ export enum ScoringRejectionCode {
   ModelUnloadable = 'MODEL_UNLOADABLE',
   /** The model loaded but failed while running on the hidden inputs. */
   ModelRunFailed = 'MODEL_RUN_FAILED',
+  /** The model's outputs changed while it was timed (they must match the reference in timed runs too). */
+  TimingRecheckFailed = 'TIMING_RECHECK_FAILED',
   /** The task ran past its time limit; the sandbox host was killed. */
   SandboxTimeout = 'SANDBOX_TIMEOUT',
   /** The task took the sandbox host down (e.g. a segmentation fault). */

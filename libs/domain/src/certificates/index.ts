@@ -1,0 +1,4 @@
+export * from './certificate';
+export * from './certificate-check';
+export * from './certificate-errors';
+export * from './certificate-signing';
