@@ -3,6 +3,7 @@
  * Piscina worker boundary as a structured clone). One kind per sandbox function; the worker
  * (`sandboxes/worker.ts`) dispatches on `kind`. Nothing here imports from `apps/` or `libs/`.
  */
+import type { SourceArchiveResult, SourceArchiveTask } from './archive/types';
 import type { CodeRunResult, CodeRunTask } from './code-runner/types';
 import type { BenchmarkResult, BenchmarkTask } from './onnx/benchmark';
 import type { MemoryResult, MemoryTask } from './onnx/memory';
@@ -18,6 +19,7 @@ export type SandboxTask =
   | ({ kind: 'onnx.benchmark' } & BenchmarkTask)
   | ({ kind: 'onnx.memory' } & MemoryTask)
   | ({ kind: 'code.hidden-tests' } & CodeRunTask)
+  | ({ kind: 'archive.list' } & SourceArchiveTask)
   | ({ kind: 'probe' } & ProbeTask);
 
 /** The result type of each task kind. */
@@ -28,6 +30,7 @@ export interface SandboxResults {
   'onnx.benchmark': BenchmarkResult;
   'onnx.memory': MemoryResult;
   'code.hidden-tests': CodeRunResult;
+  'archive.list': SourceArchiveResult;
   probe: ProbeResult;
 }
 

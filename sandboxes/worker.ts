@@ -2,6 +2,7 @@
  * The Piscina worker of the sandbox host (apps/scorer/src/sandbox/host.main.ts): one task in, one
  * plain result out. Loaded by Piscina from its compiled file, dist/sandboxes/worker.js.
  */
+import { listSourceArchive } from './archive';
 import { runHiddenTests } from './code-runner';
 import { benchmarkModels, checkModel, evaluateParity, measureModelMemory } from './onnx';
 import { probeProviders } from './onnx/probe-providers';
@@ -22,6 +23,8 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
       return benchmarkModels(task);
     case 'onnx.memory':
       return measureModelMemory(task);
+    case 'archive.list':
+      return listSourceArchive(task);
     case 'probe':
       return runProbe(task);
     default:

@@ -235,7 +235,8 @@ describe('GraphQL limits over real HTTP', () => {
       expect(tooManyTokens.error).toEqual([
         expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'TOO_MANY_TOKENS' } }),
       ]);
-      const tooManyAliases = await run(`subscription { ${aliases(16)} }`);
+      // A subscription selects one root field; the aliases sit inside it.
+      const tooManyAliases = await run(`subscription { submissionUpdated(id: "00000000-0000-0000-0000-000000000000") { ${aliases(16)} } }`);
       expect(tooManyAliases.error).toEqual([
         expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'TOO_MANY_ALIASES' } }),
       ]);

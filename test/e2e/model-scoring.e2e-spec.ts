@@ -1,3 +1,4 @@
+import { buildZip } from '../../sandboxes/archive/source-archive.factory';
 import { register, type Account } from '../support/accounts';
 import { catalogModel, startAttempt, submitModel, uploadBytes, waitForEnd } from '../support/scoring';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -86,4 +87,49 @@ describe('model scoring: known solutions pass, unchanged references do not', () 
     },
     400_000,
   );
+
+  describe('PORT_TO_JAX', () => {
+    const slug = 'port-layernorm-mlp-to-jax';
+    const portSource = (path: string) =>
+      Buffer.from(
+        buildZip([
+          { name: path, data: Buffer.from('import jax.numpy as jnp\n\ndef layer_norm(x):\n    return (x - x.mean()) / x.std()\n') },
+          { name: 'README.md', data: Buffer.from('# My port\n') },
+        ]),
+      );
+    const submitPort = async (archive: Buffer) => {
+      const attemptId = await startAttempt(app, ada, slug);
+      const { body } = await app.graphql(
+        'mutation($i: SubmitModelInput!) { submitModel(input: $i) { id } }',
+        {
+          i: {
+            attemptId,
+            modelSha256: await uploadBytes(app, ada, catalogModel(slug, 'known-solution')),
+            sourceSha256: await uploadBytes(app, ada, archive),
+          },
+        },
+        ada.auth,
+      );
+      const id = (body.data!.submitModel as { id: string }).id;
+      await waitForEnd(app, ada, id, 300_000);
+      return (
+        await app.graphql(`{ submission(id: "${id}") { ${RESULT} result { sourceFiles { path bytes sha256 lines } } } }`, {}, ada.auth)
+      ).body.data!.submission as Scored & { result: { sourceFiles: { path: string; lines: number }[] } };
+    };
+
+    it('passes a port on parity, reports its speed, and lists its source archive for review', async () => {
+      const scored = await submitPort(portSource('port/layer_norm.py'));
+      expect(scored.result).toMatchObject({ verdict: 'PASSED', speedup: expect.any(Number), parity: { passed: true } });
+      expect(scored.result.points).toBeGreaterThan(0);
+      expect(scored.result.sourceFiles).toEqual([
+        expect.objectContaining({ path: 'README.md', lines: 1 }),
+        expect.objectContaining({ path: 'port/layer_norm.py', lines: 4 }),
+      ]);
+    }, 400_000);
+
+    it('rejects a source archive that writes outside its folder with SOURCE_ARCHIVE_UNSAFE_PATH', async () => {
+      const scored = await submitPort(portSource('../../etc/cron.d/port.py'));
+      expect(scored).toMatchObject({ status: 'REJECTED', rejection: { code: 'SOURCE_ARCHIVE_UNSAFE_PATH' } });
+    }, 400_000);
+  });
 });

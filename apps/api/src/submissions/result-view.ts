@@ -1,6 +1,6 @@
 import type { ResultRecord } from '@app/db';
 import { storedTimingOf } from '@app/domain';
-import type { OutputParity, ParityReport, Result, ScoringEnvironment, VerdictEnum } from './submission.model';
+import type { OutputParity, ParityReport, Result, ScoringEnvironment, SourceFile, VerdictEnum } from './submission.model';
 
 interface StoredParity {
   passed: boolean;
@@ -26,6 +26,7 @@ export function toResult(record: ResultRecord): Result {
     baselinePeakMemoryBytes: finiteOrNull(record.metrics.baselinePeakMemoryBytes as number | undefined),
     candidatePeakMemoryBytes: finiteOrNull(record.metrics.candidatePeakMemoryBytes as number | undefined),
     parity: parity ? toParity(parity) : null,
+    sourceFiles: (record.metrics.source as { files?: SourceFile[] } | undefined)?.files ?? null,
     environment: record.environment as unknown as ScoringEnvironment,
     flags: record.flags,
     certificateId: record.certificateId,

@@ -117,6 +117,21 @@ export class ParityReport {
   outputs!: OutputParity[];
 }
 
+@ObjectType({ description: "A file of a JAX port's source archive, as listed for review (never run)." })
+export class SourceFile {
+  @Field()
+  path!: string;
+
+  @Field(() => Int)
+  bytes!: number;
+
+  @Field()
+  sha256!: string;
+
+  @Field(() => Int)
+  lines!: number;
+}
+
 @ObjectType({ description: 'Where and with what it was measured.' })
 export class ScoringEnvironment {
   @Field()
@@ -184,6 +199,9 @@ export class Result {
 
   @Field(() => ParityReport, { nullable: true })
   parity?: ParityReport | null;
+
+  @Field(() => [SourceFile], { nullable: true, description: "PORT_TO_JAX: the files of the source archive, for the mentor's review." })
+  sourceFiles?: SourceFile[] | null;
 
   @Field(() => ScoringEnvironment)
   environment!: ScoringEnvironment;

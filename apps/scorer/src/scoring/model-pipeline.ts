@@ -9,7 +9,9 @@ import {
   memoryTask,
   parityTask,
   rejectionFromParity,
+  sourceListingTask,
   type Measurements,
+  type SourceListing,
   type ModelSpec,
   type ScoringEnvironment,
 } from './model-scoring';
@@ -22,6 +24,8 @@ export interface ModelScoringContext {
   scoringNonce: string;
   reference: Uint8Array;
   candidate: Uint8Array;
+  /** PORT_TO_JAX: the source archive of the port (listed for the mentor, never run). */
+  source: Uint8Array | null;
   environment: ScoringEnvironment;
   timeoutMs: number;
   sandbox: Pick<SandboxHost, 'run' | 'runIsolated'>;
@@ -47,6 +51,16 @@ export async function scoreModel(context: ModelScoringContext): Promise<ScoringE
     if (!end) throw new PlatformFault(`${outcome.code}: ${outcome.message}`);
     return end;
   };
+
+  let sourceListing: SourceListing | undefined;
+  if (spec.kind === 'PORT_TO_JAX') {
+    if (!context.source) throw new PlatformFault('a PORT_TO_JAX submission without its source archive');
+    if (!(await context.progress('source', 0.08))) return SUPERSEDED;
+    const listed = await sandbox.run(sourceListingTask(context.source), { timeoutMs });
+    if (!listed.ok) return failed(listed);
+    if (!listed.result.ok) return endFromCheck(listed.result, environment);
+    sourceListing = listed.result;
+  }
 
   if (!(await context.progress('checking', 0.1))) return SUPERSEDED;
   const check = await sandbox.run(checkTask(spec, reference, candidate), { timeoutMs });
@@ -75,6 +89,7 @@ export async function scoreModel(context: ModelScoringContext): Promise<ScoringE
     parity: parity.result,
     timing: timing.result,
     memory: { baseline: baselineMemory.result, candidate: candidateMemory.result },
+    ...(sourceListing ? { source: sourceListing } : {}),
   };
   return endFromMeasurements(spec, context.points, measured, environment);
 }

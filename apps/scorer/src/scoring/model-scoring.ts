@@ -1,6 +1,7 @@
 import type { ResultData, ScoringEnd, ScoringInput } from '@app/db';
 import { ScoringRejectionCode } from '@app/domain';
 import { speedupFlags, speedupPoints, speedupVerdict } from '@app/domain';
+import { DEFAULT_SOURCE_ARCHIVE_LIMITS, type SourceArchiveResult } from '../../../../sandboxes/archive/types';
 import type { BenchmarkResult } from '../../../../sandboxes/onnx/benchmark';
 import { DEFAULT_MODEL_CHECK_RULES, type ModelCheckSummary } from '../../../../sandboxes/onnx/check-model';
 import type { MemoryResult } from '../../../../sandboxes/onnx/memory';
@@ -183,7 +184,17 @@ export function memoryTask(spec: ModelSpec, secretSeed: string, scoringNonce: st
   return { kind: 'onnx.memory', model, inputs: spec.inputs, secretSeed, scoringNonce, session: spec.session, runs: 10 };
 }
 
+/** The listing of a JAX port's source archive (files, sizes, hashes, lines): for the mentor's review. */
+export type SourceListing = Extract<SourceArchiveResult, { ok: true }>;
+
+/** Lists a PORT_TO_JAX source archive in the sandbox (untrusted bytes; never extracted to disk, never run). */
+export function sourceListingTask(archive: Uint8Array): SandboxTaskOf<'archive.list'> {
+  return { kind: 'archive.list', archive, limits: DEFAULT_SOURCE_ARCHIVE_LIMITS };
+}
+
 export interface Measurements {
+  /** PORT_TO_JAX only. */
+  source?: SourceListing;
   check: ModelCheckSummary;
   parity: ParityResult;
   timing: BenchmarkResult;

@@ -7,6 +7,7 @@ import { ARTIFACT_STORE, ArtifactTooLargeError, type ArtifactStore } from '@app/
 import { SandboxHost } from '../sandbox/sandbox-host';
 import { SCORER_SETTINGS, type ScorerSettings } from '../scorer-settings';
 import { ScorerIdentity } from '../scorer-identity';
+import { DEFAULT_SOURCE_ARCHIVE_LIMITS } from '../../../../sandboxes/archive/types';
 import { scoreModel, SUPERSEDED } from './model-pipeline';
 import { endFromCheck, modelSpecOf, type ScoringEnvironment } from './model-scoring';
 import { ReferenceModels } from './reference-models';
@@ -56,33 +57,44 @@ export class ScoringService {
     };
 
     if (!(await this.progress(job.submissionId, claim, 'fetching', 0.05))) return;
-    const [candidate, reference] = await Promise.all([
-      this.artifacts.read(input.modelSha256!, spec.maxModelBytes).catch((error: unknown) => {
+    const withinLimit = (sha256: string, limit: number) =>
+      this.artifacts.read(sha256, limit).catch((error: unknown) => {
         if (error instanceof ArtifactTooLargeError) return null;
         throw error;
-      }),
+      });
+    const sourceLimit = DEFAULT_SOURCE_ARCHIVE_LIMITS.maxArchiveBytes;
+    const [candidate, reference, source] = await Promise.all([
+      withinLimit(input.modelSha256!, spec.maxModelBytes),
       this.references.load(input.challenge.slug, input.challenge.definition),
+      input.sourceSha256 ? withinLimit(input.sourceSha256, sourceLimit) : undefined,
     ]);
-    const end = candidate
+    const tooLarge =
+      candidate === null
+        ? {
+            code: 'MODEL_TOO_LARGE',
+            message: `the model is larger than this challenge's limit of ${spec.maxModelBytes} bytes; make it smaller`,
+          }
+        : source === null
+          ? {
+              code: 'SOURCE_ARCHIVE_TOO_LARGE',
+              message: `the source archive is larger than ${sourceLimit} bytes; leave out data and build outputs`,
+            }
+          : null;
+    const end = !tooLarge
       ? await scoreModel({
           spec,
           points: input.challenge.points,
           secretSeed: input.secretSeed,
           scoringNonce: job.id,
           reference,
-          candidate,
+          candidate: candidate!,
+          source: source ?? null,
           environment,
           timeoutMs: this.settings.taskTimeoutMs,
           sandbox: this.sandbox,
           progress: (phase, progress) => this.progress(job.submissionId, claim, phase, progress),
         })
-      : endFromCheck(
-          {
-            code: 'MODEL_TOO_LARGE',
-            message: `the model is larger than this challenge's limit of ${spec.maxModelBytes} bytes; make it smaller`,
-          },
-          environment,
-        );
+      : endFromCheck(tooLarge, environment);
     if (end === SUPERSEDED) return;
 
     const written = await this.transactions.run(async (tx) => {

@@ -1,0 +1,2 @@
+export { listSourceArchive } from './list-source-archive';
+export * from './types';
