@@ -2,3 +2,4 @@ export { MAX_MEMORY_BYTES, MAX_STACK_BYTES, runHiddenTests } from './run-hidden-
 export { compareResult } from './compare-result';
 export { MAX_CODE_BYTES } from './prepare-source';
 export * from './types';
+export { codeMetrics, type CodeMetrics } from './code-metrics';

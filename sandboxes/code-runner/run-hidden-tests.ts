@@ -294,13 +294,128 @@ function runOneTest(
   };
 }
 
-type InterruptReason = 'OUTPUT' | 'DEADLINE' | 'VM_STEPS' | 'HOST_CALLBACK';
+type InterruptReason = 'OUTPUT' | 'DEADLINE' | 'VM_STEPS' | 'HOST_CALLBACK' | 'NATIVE_OVERRUN';
+
+/**
+ * Elements a guarded array method may visit per millisecond of the deadline (~10 ns each; the
+ * native loops measured 14–40 ns per hole here): a call above it cannot finish in time.
+ */
+const GUARDED_ELEMENTS_PER_MS = 100_000;
 
 /** A step that either produced a handle or failed with a JS error (a handle) or a message. */
 type Step = { ok: true; value: QuickJSHandle } | { ok: false; error: QuickJSHandle | string };
 
+/**
+ * Array methods whose native loop runs to `length` without polling the interrupt handler and,
+ * over holes or an array-like, without allocating: `new Array(1e9).join()` ran 26 s past a 1 s
+ * deadline, and `Array.prototype.includes.call({ length: 2 ** 53 - 1 }, 1)` would never return,
+ * so only the host's hard stop could end the test. (JSON.stringify and `fill` allocate per element
+ * and stop at the memory cap.)
+ */
+const LENGTH_GUARDED_METHODS = [
+  'copyWithin',
+  'every',
+  'fill',
+  'filter',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'forEach',
+  'includes',
+  'indexOf',
+  'join',
+  'lastIndexOf',
+  'map',
+  'pop',
+  'push',
+  'reduce',
+  'reduceRight',
+  'reverse',
+  'shift',
+  'slice',
+  'some',
+  'sort',
+  'splice',
+  'toLocaleString',
+  'toReversed',
+  'toSorted',
+  'toSpliced',
+  'unshift',
+  'with',
+  'concat',
+  'flat',
+  'flatMap',
+];
+
+/**
+ * Replaces each method in {@link LENGTH_GUARDED_METHODS} with a wrapper (same name and length,
+ * not a constructor) that first compares the elements the call would visit with `maxElements`
+ * (more than the deadline leaves time for at ~10 ns each); above it the test is a TIME_LIMIT, as
+ * it would be if QuickJS could interrupt the loop. Dense arrays that fit in memory are far below
+ * the bound. `toString` reaches `join` through the prototype, so it is covered too. The wrapper
+ * reads `length` once more than the native method would: a getter on an array-like sees two calls.
+ */
+const LENGTH_GUARD_SOURCE = `
+  const ArrayProto = Array.prototype;
+  const isArray = Array.isArray;
+  const defineProperty = Object.defineProperty;
+  const spreadable = Symbol.isConcatSpreadable;
+  const guardedMethods = {};
+  const lengthOf = (value) => {
+    const length = Math.trunc(Number(value.length));
+    return length > 0 ? length : 0;
+  };
+  const tooLong = () => {
+    overrun();
+    throw new InternalError('interrupted');
+  };
+  const nestedElements = (array, depth, budget) => {
+    let count = lengthOf(array);
+    if (count > budget || depth < 1) return count;
+    for (let i = 0; i < array.length && count <= budget; i++) {
+      const item = array[i];
+      if (isArray(item)) count += nestedElements(item, depth - 1, budget - count);
+    }
+    return count;
+  };
+  const elementsVisited = (name, self, args) => {
+    if (self === null || self === undefined) return 0;
+    let count = lengthOf(Object(self));
+    if (name === 'concat') {
+      for (let i = 0; i < args.length && count <= maxElements; i++) {
+        const item = args[i];
+        if (item !== null && typeof item === 'object' && (item[spreadable] ?? isArray(item))) count += lengthOf(item);
+      }
+    } else if (name === 'flat' && count <= maxElements) {
+      const depth = args[0] === undefined ? 1 : Math.trunc(Number(args[0]));
+      count = nestedElements(Object(self), depth, maxElements);
+    }
+    return count;
+  };
+  for (const name of ${JSON.stringify(LENGTH_GUARDED_METHODS)}) {
+    const native = ArrayProto[name];
+    const guarded = name === 'flatMap'
+      ? {
+          flatMap(callback, thisArg) {
+            // The callback's results are flattened by a native loop too: map, then a guarded flat.
+            return apply(guardedMethods.flat, apply(guardedMethods.map, this, [callback, thisArg]), [1]);
+          },
+        }.flatMap
+      : {
+          [name](...args) {
+            if (elementsVisited(name, this, args) > maxElements) tooLong();
+            return apply(native, this, args);
+          },
+        }[name];
+    defineProperty(guarded, 'name', { value: name });
+    defineProperty(guarded, 'length', { value: native.length });
+    defineProperty(ArrayProto, name, { value: guarded, writable: true, enumerable: false, configurable: true });
+    guardedMethods[name] = guarded;
+  }`;
+
 /** Runs inside the VM before the learner's code, so it captures the genuine intrinsics. */
-const HARNESS_SOURCE = `(function (write, outputChars) {
+const HARNESS_SOURCE = `(function (write, outputChars, overrun, maxElements) {
   'use strict';
   const stringify = JSON.stringify;
   const parse = JSON.parse;
@@ -327,6 +442,7 @@ const HARNESS_SOURCE = `(function (write, outputChars) {
     write(line.length > outputChars ? line.slice(0, outputChars + 1) : line + '\\n');
   };
   globalThis.console = { log: print, info: print, warn: print, error: print, debug: print, trace: print };
+  ${LENGTH_GUARD_SOURCE}
   return {
     invoke: (fn, argsJson) => apply(fn, undefined, parse(argsJson)),
     serialize: (value) => stringify(value),
@@ -455,7 +571,16 @@ class TestSandbox {
     );
     const factory = this.track(context.unwrapResult(context.evalCode(HARNESS_SOURCE, 'harness.js')));
     const outputChars = this.track(context.newNumber(this.limits.outputBytes));
-    const harness = this.track(context.unwrapResult(context.callFunction(factory, context.undefined, write, outputChars)));
+    const overrun = this.track(
+      context.newFunction('overrun', () => {
+        // Stays set: the guard's error can be caught, the interrupt at the next poll cannot.
+        this.interruptReason ??= 'NATIVE_OVERRUN';
+      }),
+    );
+    const maxElements = this.track(context.newNumber(this.limits.timeMsPerTest * GUARDED_ELEMENTS_PER_MS));
+    const harness = this.track(
+      context.unwrapResult(context.callFunction(factory, context.undefined, write, outputChars, overrun, maxElements)),
+    );
     return { invoke: this.track(context.getProp(harness, 'invoke')), serialize: this.track(context.getProp(harness, 'serialize')) };
   }
 
@@ -520,7 +645,9 @@ class TestSandbox {
   /** The limit that decides the test, if any, in the order they trip. */
   private limitOutcome(elapsed: number): TestOutcome | null {
     if (this.interruptReason === 'OUTPUT' || this.output.exceeded) return 'OUTPUT_LIMIT';
-    if (this.interruptReason === 'DEADLINE' || this.interruptReason === 'VM_STEPS') return 'TIME_LIMIT';
+    if (this.interruptReason === 'DEADLINE' || this.interruptReason === 'VM_STEPS' || this.interruptReason === 'NATIVE_OVERRUN') {
+      return 'TIME_LIMIT';
+    }
     // A native built-in can overrun between polls; the verdict does not depend on where it ended.
     if (elapsed > this.limits.timeMsPerTest) return 'TIME_LIMIT';
     return null;

@@ -10,3 +10,4 @@ export * from './submissions';
 export * from './scoring';
 export * from './canonical-json';
 export * from './certificates';
+export * from './sessions';

@@ -1,0 +1,4 @@
+export * from './edit-log';
+export { CharOrigin, EditDocument } from './edit-document';
+export { playback, replay, type ReplayOutcome } from './replay';
+export * from './integrity-evidence';
