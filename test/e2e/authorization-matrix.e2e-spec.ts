@@ -28,7 +28,7 @@ describe('the authorization matrix (POLICY × personas, over HTTP)', () => {
     expect(mismatches).toEqual([]);
     // The matrix is not vacuous: every outcome kind occurs.
     expect(new Set(cases.map((c) => c.actual))).toEqual(new Set(['allowed', 'UNAUTHENTICATED', 'FORBIDDEN', 'hidden']));
-  }, 240_000); // 20 operations × 6 personas over HTTP, each world with fresh argon2id accounts: ~50 s alone, minutes under load
+  }, 300_000); // 25 operations × 6 personas over HTTP, each world with fresh argon2id accounts: ~50 s alone, minutes under load
 
   it('derives expectations from the table (spot checks)', () => {
     expect(expectedOutcome(POLICY[Operation.SetRole], 'mentor')).toBe('FORBIDDEN');

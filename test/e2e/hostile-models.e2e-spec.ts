@@ -21,8 +21,16 @@ describe('hostile models', () => {
   // The file external data named "../secret" would reach from the sandbox host's working directory.
   const planted = join(tmpdir(), 'secret');
 
+  let plantedByUs = false;
+
   beforeAll(async () => {
-    writeFileSync(planted, MARKER.repeat(4096));
+    // Never clobber a file someone else keeps there; then the marker is theirs and this run skips planting.
+    try {
+      writeFileSync(planted, MARKER.repeat(4096), { flag: 'wx' });
+      plantedByUs = true;
+    } catch {
+      plantedByUs = false;
+    }
     app = await startTestApp({ SCORER: 'embedded', SANDBOX_TASK_TIMEOUT_MS: String(TASK_TIMEOUT_MS) });
     // Ten submissions a day per learner and challenge.
     for (let i = 0; i < Math.ceil(fixtures.length / 10); i++) learners.push(await register(app, `hostile-${i}`));
@@ -30,7 +38,7 @@ describe('hostile models', () => {
 
   afterAll(async () => {
     await app?.stop();
-    rmSync(planted, { force: true });
+    if (plantedByUs) rmSync(planted, { force: true });
   });
 
   it.each(fixtures.map(([name, fixture], index) => ({ name, fixture, index })))(

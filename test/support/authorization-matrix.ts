@@ -51,6 +51,8 @@ export interface World {
   learnerSubmissionId: string;
   learnerAttemptId: string;
   learnerApiToken: { id: string; token: string };
+  /** The learner's open AI-free session. */
+  learnerSessionId: string;
   teammate: Account;
   team: { slug: string; inviteCode: string };
   otherTeamLearner: Account;
@@ -143,6 +145,21 @@ export const SCENARIOS: Record<Operation, Scenario> = {
       variables: { id: w.learnerSubmissionId },
     }),
   },
+  [Operation.StartSession]: {
+    request: () => ({ query: `mutation { startSession(challengeSlug: "${MATRIX_SESSION_CHALLENGE}") { id timeLeftMs } }` }),
+  },
+  [Operation.ViewSession]: {
+    request: (w) => ({ query: 'query($id: ID!) { session(id: $id) { id deadline } }', variables: { id: w.learnerSessionId } }),
+  },
+  [Operation.RecordEdits]: {
+    request: (w) => ({
+      query: 'mutation($input: EditBatchInput!) { recordEdits(input: $input) { seq missing duplicate } }',
+      variables: { input: { sessionId: w.learnerSessionId, seq: 0, events: [{ kind: 'INSERT', at: 10, position: 0, text: 'x' }] } },
+    }),
+  },
+  [Operation.ViewSessionPlayback]: {
+    request: (w) => ({ query: 'query($id: ID!) { sessionPlayback(id: $id, atMs: [0, 1000]) }', variables: { id: w.learnerSessionId } }),
+  },
   [Operation.ReadArtifact]: { http: (w) => ({ method: 'GET', path: `/artifacts/${w.learnerArtifact}` }), deniedAs: 'NOT_FOUND' },
   [Operation.RemoveTeamMember]: {
     request: (w) => ({
@@ -156,6 +173,8 @@ export const SCENARIOS: Record<Operation, Scenario> = {
 const MATRIX_CHALLENGE = 'document-an-optimization';
 /** A model challenge: submissions are made on it (nothing scores them in these tests). */
 const MATRIX_MODEL_CHALLENGE = 'pruned-mlp-speedup';
+/** An AI-free challenge: the learner's session is started on it. */
+const MATRIX_SESSION_CHALLENGE = 'stable-softmax';
 
 function suffix(): string {
   return randomBytes(4).toString('hex');
@@ -208,6 +227,7 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
     learner!,
     `mutation { submitModel(input: { attemptId: "${learnerModelAttemptId}", modelSha256: "${learnerArtifact}" }) { id } }`,
   );
+  const session = await call(app, learner!, `mutation { startSession(challengeSlug: "${MATRIX_SESSION_CHALLENGE}") { id } }`);
   const fresh = async (account: Account): Promise<Account> => {
     const signedIn = await app.graphql('mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }', {
       e: account.email,
@@ -225,6 +245,7 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
     teammate: teammate!,
     team: { slug, inviteCode },
     learnerApiToken: { id: apiToken.id, token },
+    learnerSessionId: (session.startSession as { id: string }).id,
     otherTeamLearner: await fresh(strangers.otherTeamLearner),
     mentor: await fresh(strangers.mentor),
     admin: await fresh(strangers.admin),

@@ -21,6 +21,7 @@ import { ChallengesModule } from './challenges/challenges.module';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { SubmissionsModule } from './submissions/submissions.module';
 import { CertificatesModule } from './certificates/certificates.module';
+import { CodingSessionsModule } from './sessions/coding-sessions.module';
 import { StorageModule } from '@app/storage';
 import { UsersModule } from './users/users.module';
 import { EventsModule } from '@app/events';
@@ -63,6 +64,7 @@ export class AppModule {
         EventsModule,
         SubmissionsModule,
         CertificatesModule,
+        CodingSessionsModule,
         // Single-process mode: this process also scores, its sandbox host a child of it.
         ...(config.scorer === 'embedded' ? [ScorerModule] : []),
       ],

@@ -5,6 +5,7 @@ import {
   CertificateErrorCode,
   CommonErrorCode,
   DomainError,
+  SessionErrorCode,
   SubmissionErrorCode,
   TeamErrorCode,
 } from '@app/domain';
@@ -68,6 +69,7 @@ describe('describeError', () => {
       ...Object.values(SubmissionErrorCode),
       ...Object.values(ArtifactErrorCode),
       ...Object.values(CertificateErrorCode),
+      ...Object.values(SessionErrorCode),
     ];
     // Corrupted stored bytes are the server's fault: 500 on purpose.
     const clientCaused = codes.filter((code) => code !== ArtifactErrorCode.Corrupted);

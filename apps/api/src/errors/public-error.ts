@@ -6,6 +6,7 @@ import {
   CertificateErrorCode,
   CommonErrorCode,
   PaginationErrorCode,
+  SessionErrorCode,
   TeamErrorCode,
   type DomainErrorCode,
 } from '@app/domain';
@@ -94,7 +95,13 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
     case SubmissionErrorCode.ReportNotAvailable:
       return { code: 'NOT_FOUND', httpStatus: 404 };
     case CertificateErrorCode.TooLarge:
+    case SessionErrorCode.WrongChallengeKind:
+    case SessionErrorCode.EditBatchInvalid:
+    case SessionErrorCode.TooManyPlaybackTimes:
       return { code: 'BAD_USER_INPUT', httpStatus: 400 };
+    case SessionErrorCode.SessionExpired:
+    case SessionErrorCode.EditBatchConflict:
+      return { code: 'CONFLICT', httpStatus: 409 };
     default:
       return assertUnreachable(code);
   }

@@ -12,3 +12,4 @@ export * from './artifact.repository';
 export * from './scoring.repository';
 export * from './scorer.repository';
 export * from './certificate.repository';
+export * from './coding-session.repository';

@@ -25,6 +25,10 @@ export enum Operation {
   ViewSubmission = 'viewSubmission',
   ViewSubmissionReport = 'viewSubmissionReport',
   RescoreSubmission = 'rescoreSubmission',
+  StartSession = 'startSession',
+  ViewSession = 'viewSession',
+  RecordEdits = 'recordEdits',
+  ViewSessionPlayback = 'viewSessionPlayback',
 }
 
 /**
@@ -68,6 +72,12 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
   [Operation.ViewSubmissionReport]: { audience: 'signed-in', relation: 'self', adminBypass: true },
   // The owner rescores against their quota; an admin rescores anyone's without using it.
   [Operation.RescoreSubmission]: { audience: 'signed-in', relation: 'self', adminBypass: true },
+  [Operation.StartSession]: { audience: 'signed-in', relation: 'any', adminBypass: false },
+  [Operation.ViewSession]: { audience: 'signed-in', relation: 'self', adminBypass: true },
+  // Only the learner writes their edit log: an admin may look, never type into someone's session.
+  [Operation.RecordEdits]: { audience: 'signed-in', relation: 'self', adminBypass: false },
+  // The replay of the code over time (mentors, through reviews, later).
+  [Operation.ViewSessionPlayback]: { audience: 'signed-in', relation: 'self', adminBypass: true },
 };
 
 /** What the object is, as far as the relation check needs: its owning user and/or team. */

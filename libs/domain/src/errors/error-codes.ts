@@ -1,6 +1,7 @@
 import type { ArtifactErrorCode } from '../artifacts/artifact-errors';
 import type { AuthErrorCode } from '../auth/auth-errors';
 import type { CertificateErrorCode } from '../certificates/certificate-errors';
+import type { SessionErrorCode } from '../sessions/session-errors';
 import type { SubmissionErrorCode } from '../submissions/submission-errors';
 import type { PaginationErrorCode } from '../pagination/pagination-errors';
 import type { TeamErrorCode } from '../teams/team-errors';
@@ -25,4 +26,11 @@ export enum CommonErrorCode {
 
 /** Every domain error code. Add each new area's enum here; the API's mapping must then cover it. */
 export type DomainErrorCode =
-  CommonErrorCode | AuthErrorCode | TeamErrorCode | PaginationErrorCode | ArtifactErrorCode | SubmissionErrorCode | CertificateErrorCode;
+  | CommonErrorCode
+  | AuthErrorCode
+  | TeamErrorCode
+  | PaginationErrorCode
+  | ArtifactErrorCode
+  | SubmissionErrorCode
+  | CertificateErrorCode
+  | SessionErrorCode;

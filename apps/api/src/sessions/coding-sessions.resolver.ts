@@ -1,0 +1,64 @@
+import { Args, Float, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { timeLeftMs } from '@app/domain';
+import { CurrentCaller, type Caller } from '../authorization/caller';
+import { Attempt } from '../challenges/challenge.model';
+import { toChallenge } from '../challenges/challenge-view';
+import { ChallengesService } from '../challenges/challenges.service';
+import { CodingSession, EditAck, EditBatchInput } from './coding-session.model';
+import { CodingSessionsService, type SessionView } from './coding-sessions.service';
+
+@Resolver(() => CodingSession)
+export class CodingSessionsResolver {
+  constructor(
+    private readonly sessions: CodingSessionsService,
+    private readonly challenges: ChallengesService,
+  ) {}
+
+  @Mutation(() => CodingSession, {
+    description: 'AI_FREE_SESSION only: starts the clock (deadline = now + timeLimitMinutes), or answers your open session.',
+  })
+  async startSession(@CurrentCaller() caller: Caller, @Args('challengeSlug') challengeSlug: string): Promise<CodingSession> {
+    return toCodingSession(await this.sessions.start(caller, challengeSlug));
+  }
+
+  @Query(() => CodingSession, { nullable: true, description: 'A session, to its learner and admins.' })
+  async session(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string): Promise<CodingSession> {
+    return toCodingSession(await this.sessions.byId(caller, id));
+  }
+
+  @Mutation(() => EditAck, { description: 'Stores a batch of the edit log once per seq; answers the seqs still missing.' })
+  recordEdits(@CurrentCaller() caller: Caller, @Args('input') input: EditBatchInput): Promise<EditAck> {
+    return this.sessions.recordEdits(caller, input);
+  }
+
+  @Query(() => [String], {
+    description: 'The code at each time (ms since the session start), replayed from the edit log; at most 100 times.',
+  })
+  sessionPlayback(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('atMs', { type: () => [Float] }) atMs: number[],
+  ): Promise<string[]> {
+    return this.sessions.playback(caller, id, atMs);
+  }
+
+  @ResolveField(() => Attempt, { description: 'The attempt the session belongs to.' })
+  async attempt(@CurrentCaller() caller: Caller, @Parent() session: CodingSession): Promise<Attempt> {
+    return this.challenges.attempt(caller, session.attemptId);
+  }
+}
+
+function toCodingSession({ session, challenge, spec }: SessionView, now = new Date()): CodingSession {
+  return {
+    id: session.id,
+    challenge: toChallenge(challenge),
+    startedAt: session.startedAt,
+    deadline: session.deadline,
+    timeLeftMs: timeLeftMs(session.deadline, now),
+    entryPoint: spec.entryPoint,
+    signature: spec.signature,
+    examples: spec.examples,
+    attemptId: session.attemptId,
+    userId: session.userId,
+  };
+}

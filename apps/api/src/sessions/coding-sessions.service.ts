@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  AttemptRepository,
+  ChallengeRepository,
+  CodingSessionRepository,
+  TransactionRunner,
+  type ChallengeRecord,
+  type CodingSessionRecord,
+  type EditBatchRecord,
+} from '@app/db';
+import {
+  acceptsEdits,
+  CommonErrorCode,
+  DomainError,
+  editBatchProblemDetails,
+  MAX_PLAYBACK_TIMES,
+  missingSequences,
+  Operation,
+  playback,
+  sameEvents,
+  SESSION_GRACE_MS,
+  sessionDeadline,
+  SessionError,
+  SessionErrorCode,
+  storedEvents,
+  validateEditBatch,
+  type EditBatch,
+  type EditBatchCandidate,
+  type EditEvent,
+} from '@app/domain';
+import { AuthorizationService } from '../authorization/authorization.service';
+import type { Caller } from '../authorization/caller';
+
+const UUID = /^[0-9a-f-]{36}$/i;
+
+export interface SessionSpecView {
+  timeLimitMinutes: number;
+  entryPoint: string;
+  signature: string;
+  examples: string[];
+}
+
+/** A session with the challenge version it is on. */
+export interface SessionView {
+  session: CodingSessionRecord;
+  challenge: ChallengeRecord;
+  spec: SessionSpecView;
+}
+
+export interface EditAckView {
+  sessionId: string;
+  seq: number;
+  missing: number[];
+  duplicate: boolean;
+}
+
+@Injectable()
+export class CodingSessionsService {
+  constructor(
+    private readonly sessions: CodingSessionRepository,
+    private readonly challenges: ChallengeRepository,
+    private readonly attempts: AttemptRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly authorization: AuthorizationService,
+  ) {}
+
+  /**
+   * Starts the clock on an AI-free challenge: the caller's attempt at its current version (created
+   * as startAttempt would), and a session on it with deadline = now + timeLimitMinutes. While the
+   * attempt's latest session is open (deadline not passed) that one is answered instead, so
+   * starting again never resets the clock.
+   * @throws UNAUTHENTICATED, NOT_FOUND, CONFLICT (retired), WRONG_CHALLENGE_KIND
+   */
+  async start(caller: Caller, slug: string, now = new Date()): Promise<SessionView> {
+    const actor = this.authorization.authorize(caller, Operation.StartSession);
+    const challenge = await this.challenges.findBySlug(slug);
+    if (!challenge) throw new DomainError(CommonErrorCode.NotFound, `no challenge "${slug}"`);
+    if (challenge.kind !== 'AI_FREE_SESSION') {
+      throw new SessionError(
+        SessionErrorCode.WrongChallengeKind,
+        `${slug} is a ${challenge.kind} challenge; only AI_FREE_SESSION challenges have timed sessions (use startAttempt)`,
+      );
+    }
+    if (challenge.retiredAt) throw new DomainError(CommonErrorCode.Conflict, `challenge "${slug}" is retired and takes no new sessions`);
+    const spec = sessionSpecOf(challenge);
+    const attempt = await this.attempts.findOrCreate({
+      userId: actor.userId,
+      challengeId: challenge.id,
+      challengeVersion: challenge.version,
+      secretSeed: randomBytes(32).toString('hex'),
+    });
+    const session = await this.transactions.run(async (tx) => {
+      await this.sessions.lockAttempt(attempt.id, tx);
+      const latest = await this.sessions.latestOfAttempt(attempt.id, tx);
+      if (latest && latest.deadline.getTime() > now.getTime()) return latest;
+      return this.sessions.create(
+        {
+          attemptId: attempt.id,
+          userId: actor.userId,
+          challengeId: challenge.id,
+          startedAt: now,
+          deadline: sessionDeadline(now, spec.timeLimitMinutes),
+        },
+        tx,
+      );
+    });
+    return { session, challenge, spec };
+  }
+
+  /** A session, to its learner and admins. @throws UNAUTHENTICATED, NOT_FOUND, FORBIDDEN */
+  async byId(caller: Caller, id: string): Promise<SessionView> {
+    const session = await this.find(caller, id, Operation.ViewSession);
+    return this.view(session);
+  }
+
+  /**
+   * Stores one batch of the edit log, once per seq: a resend of the same events answers
+   * `duplicate: true` (even after the deadline, so a client whose ack was lost can retry), other
+   * events under a stored seq are refused. New batches are taken until the deadline plus
+   * SESSION_GRACE_MS. Answers the seqs still missing.
+   * @throws UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, EDIT_BATCH_INVALID, EDIT_BATCH_CONFLICT, SESSION_EXPIRED
+   */
+  async recordEdits(caller: Caller, input: EditBatchCandidate & { sessionId: string }, now = new Date()): Promise<EditAckView> {
+    const session = await this.find(caller, input.sessionId, Operation.RecordEdits);
+    const problems = validateEditBatch(input);
+    if (problems.length > 0) {
+      throw new SessionError(SessionErrorCode.EditBatchInvalid, problems[0]!.message, editBatchProblemDetails(problems));
+    }
+    const events = storedEvents(input);
+    const ack = async (duplicate: boolean): Promise<EditAckView> => ({
+      sessionId: session.id,
+      seq: input.seq,
+      missing: missingSequences(await this.sessions.storedSeqs(session.id)),
+      duplicate,
+    });
+
+    const stored = await this.sessions.findBatch(session.id, input.seq);
+    if (stored) return ack(this.isResend(stored, events, input.seq));
+    if (!acceptsEdits(session.deadline, now)) {
+      throw new SessionError(
+        SessionErrorCode.SessionExpired,
+        `session ${session.id} ended at ${session.deadline.toISOString()} (edits are taken until ${SESSION_GRACE_MS / 1000} s after); start a new session`,
+        { deadline: session.deadline.toISOString() },
+      );
+    }
+    const inserted = await this.sessions.insertBatch({
+      sessionId: session.id,
+      seq: input.seq,
+      events,
+      receivedAt: now.getTime() - session.startedAt.getTime(),
+    });
+    // A concurrent resend of the same seq won the insert: judge ours against what it stored.
+    if (!inserted) return ack(this.isResend((await this.sessions.findBatch(session.id, input.seq))!, events, input.seq));
+    return ack(false);
+  }
+
+  /**
+   * The code at each of the given times (ms since the session start, client clock), in the order
+   * asked. @throws UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, TOO_MANY_PLAYBACK_TIMES
+   */
+  async playback(caller: Caller, id: string, atMs: readonly number[]): Promise<string[]> {
+    const session = await this.find(caller, id, Operation.ViewSessionPlayback);
+    if (atMs.length > MAX_PLAYBACK_TIMES) {
+      throw new SessionError(
+        SessionErrorCode.TooManyPlaybackTimes,
+        `ask for at most ${MAX_PLAYBACK_TIMES} times at once, got ${atMs.length}`,
+        { limit: MAX_PLAYBACK_TIMES },
+      );
+    }
+    return playback((await this.sessions.batches(session.id)).map(toEditBatch), atMs);
+  }
+
+  /** True for an identical resend. @throws EDIT_BATCH_CONFLICT when the stored batch differs. */
+  private isResend(stored: EditBatchRecord, events: EditEvent[], seq: number): true {
+    if (!sameEvents(stored.events as EditEvent[], events)) {
+      throw new SessionError(
+        SessionErrorCode.EditBatchConflict,
+        `batch ${seq} is already stored with other events; send each seq once and resend it unchanged`,
+        { seq },
+      );
+    }
+    return true;
+  }
+
+  private async find(caller: Caller, id: string, operation: Operation): Promise<CodingSessionRecord> {
+    this.authorization.signedIn(caller);
+    const session = UUID.test(id) ? await this.sessions.findById(id) : null;
+    if (!session) throw new DomainError(CommonErrorCode.NotFound, `no session ${id}`);
+    this.authorization.authorize(caller, operation, { userId: session.userId });
+    return session;
+  }
+
+  private async view(session: CodingSessionRecord): Promise<SessionView> {
+    const attempt = (await this.attempts.findById(session.attemptId))!;
+    const challenge = (await this.challenges.findById(attempt.challengeId, attempt.challengeVersion))!;
+    return { session, challenge, spec: sessionSpecOf(challenge) };
+  }
+}
+
+function sessionSpecOf(challenge: ChallengeRecord): SessionSpecView {
+  const spec = (challenge.definition as { spec: SessionSpecView }).spec;
+  return { timeLimitMinutes: spec.timeLimitMinutes, entryPoint: spec.entryPoint, signature: spec.signature, examples: spec.examples };
+}
+
+function toEditBatch(record: EditBatchRecord): EditBatch {
+  return { seq: record.seq, events: record.events as EditEvent[], receivedAt: record.receivedAt };
+}
