@@ -1,26 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { runHiddenTests } from './run-hidden-tests';
-import type { CodeLanguage, CodeRunLimits, CodeTest, RuntimeErrorKind, TestOutcome } from './types';
+import { CODE_CORPUS_NORMAL_CODE, codeCorpusFiles, codeCorpusTask, codeTask, loadCodeCorpus } from '@app/testing';
 
 /** The escape corpus (test/fixtures/not-ok/code), run by calling the sandbox function directly. */
-interface CorpusEntry {
-  file: string;
-  outcomes: TestOutcome[];
-  errorKind: RuntimeErrorKind | null;
-  what: string;
-}
-interface CorpusManifest {
-  entryPoint: string;
-  tests: CodeTest[];
-  limits: CodeRunLimits;
-  entries: Record<string, CorpusEntry>;
-}
-
-const CORPUS_DIR = join(__dirname, '../../test/fixtures/not-ok/code');
-const manifest = JSON.parse(readFileSync(join(CORPUS_DIR, 'manifest.json'), 'utf8')) as CorpusManifest;
+const manifest = loadCodeCorpus();
 const SLACK_MS = 2_000;
-const NORMAL_CODE = 'function solve(xs) { return xs.reduce((sum, x) => sum + x, 0); }';
 /** What the global object (and its prototype chain) holds in QuickJS 2025-09-13 with the runner's console. */
 const QUICKJS_GLOBALS = [
   'AggregateError',
@@ -99,42 +82,30 @@ const QUICKJS_GLOBALS = [
   'valueOf',
 ];
 
-function runEntry(code: string, language: CodeLanguage, limits: Partial<CodeRunLimits> = {}) {
-  return runHiddenTests({
-    code,
-    language,
-    entryPoint: manifest.entryPoint,
-    tests: manifest.tests,
-    limits: { ...manifest.limits, ...limits },
-  });
-}
-
 describe('escape corpus (test/fixtures/not-ok/code)', () => {
   it('has a manifest entry for every file and a file for every entry', () => {
     const files = Object.values(manifest.entries).map((entry) => entry.file);
-    const onDisk = readdirSync(CORPUS_DIR).filter((file) => /\.(js|ts)$/.test(file));
-    expect([...files].sort()).toEqual([...onDisk].sort());
+    expect([...files].sort()).toEqual(codeCorpusFiles().sort());
   });
 
   it.each(Object.entries(manifest.entries))(
     '%s ends with its recorded outcome in time, and the next run is unaffected',
     async (_name, entry) => {
-      const code = readFileSync(join(CORPUS_DIR, entry.file), 'utf8');
       const startedAt = performance.now();
-      const result = await runEntry(code, entry.file.endsWith('.ts') ? 'typescript' : 'javascript');
+      const result = await runHiddenTests(codeCorpusTask(entry.file, {}, manifest));
       const elapsed = performance.now() - startedAt;
       expect(result.learner.tests.map((test) => test.outcome)).toEqual(entry.outcomes);
       for (const test of result.learner.tests) {
         expect(test.errorKind).toBe(test.outcome === 'RUNTIME_ERROR' ? entry.errorKind : null);
       }
       expect(elapsed).toBeLessThan(manifest.tests.length * manifest.limits.timeMsPerTest + SLACK_MS);
-      const next = await runEntry(NORMAL_CODE, 'javascript');
+      const next = await runHiddenTests(codeTask(CODE_CORPUS_NORMAL_CODE, 'javascript', {}, manifest));
       expect(next.mentor.tests.map((test) => [test.outcome, test.mismatch])).toEqual(manifest.tests.map(() => ['PASSED', null]));
     },
   );
 
   it('shows learner code only the global names of ECMAScript and the console', async () => {
-    const result = await runEntry(readFileSync(join(CORPUS_DIR, 'global-keys.js'), 'utf8'), 'javascript', { outputBytes: 64 * 1024 });
+    const result = await runHiddenTests(codeCorpusTask('global-keys.js', { outputBytes: 64 * 1024 }, manifest));
     for (const test of result.mentor.tests) expect(JSON.parse(test.output)).toEqual(QUICKJS_GLOBALS);
   });
 

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { register, type Account } from '../support/accounts';
@@ -11,7 +11,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * the task's time limit + 2 s, and none makes anything read a file outside the sandbox.
  */
 const TASK_TIMEOUT_MS = 10_000;
-const MARKER = `proving-ground-marker-${process.pid}-${Date.now()}`;
+const OUR_MARKER = `proving-ground-marker-${process.pid}-${Date.now()}`;
 
 describe('hostile models', () => {
   let app: TestApp;
@@ -22,15 +22,20 @@ describe('hostile models', () => {
   const planted = join(tmpdir(), 'secret');
 
   let plantedByUs = false;
+  /** What the planted file begins with: ours, or (never clobbered) the content someone else keeps there. */
+  let marker = OUR_MARKER;
 
   beforeAll(async () => {
     // Never clobber a file someone else keeps there; then the marker is theirs and this run skips planting.
     try {
-      writeFileSync(planted, MARKER.repeat(4096), { flag: 'wx' });
+      writeFileSync(planted, OUR_MARKER.repeat(4096), { flag: 'wx' });
       plantedByUs = true;
     } catch {
       plantedByUs = false;
+      marker = readFileSync(planted, 'utf8').slice(0, 64);
     }
+    // A marker too short to be distinctive would make the checks below say nothing.
+    expect(marker.length).toBeGreaterThanOrEqual(16);
     app = await startTestApp({ SCORER: 'embedded', SANDBOX_TASK_TIMEOUT_MS: String(TASK_TIMEOUT_MS) });
     // Ten submissions a day per learner and challenge.
     for (let i = 0; i < Math.ceil(fixtures.length / 10); i++) learners.push(await register(app, `hostile-${i}`));
@@ -68,8 +73,8 @@ describe('hostile models', () => {
         {},
         learner.auth,
       );
-      expect(JSON.stringify(body)).not.toContain(MARKER);
-      expect(JSON.stringify(updates)).not.toContain(MARKER);
+      expect(JSON.stringify(body)).not.toContain(marker);
+      expect(JSON.stringify(updates)).not.toContain(marker);
     },
     120_000,
   );

@@ -1,13 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type {
-  CodeLanguage,
-  CodeRunLimits,
-  CodeRunResult,
-  CodeTest,
-  RuntimeErrorKind,
-  TestOutcome,
-} from '../../sandboxes/code-runner/types';
+import { CODE_CORPUS_NORMAL_CODE, codeCorpusFiles, codeCorpusTask, codeTask, loadCodeCorpus } from '@app/testing';
+import type { CodeRunResult, CodeRunTask } from '../../sandboxes/code-runner/types';
 import { SandboxHost, type SandboxOutcome } from '../../apps/scorer/src/sandbox/sandbox-host';
 
 /**
@@ -16,24 +8,10 @@ import { SandboxHost, type SandboxOutcome } from '../../apps/scorer/src/sandbox/
  * must end with its recorded outcome inside the per-test deadlines + 2 s, without restarting the
  * host, and a normal task must pass right after it on the same host.
  */
-interface CorpusEntry {
-  file: string;
-  outcomes: TestOutcome[];
-  errorKind: RuntimeErrorKind | null;
-}
-interface CorpusManifest {
-  entryPoint: string;
-  tests: CodeTest[];
-  limits: CodeRunLimits;
-  entries: Record<string, CorpusEntry>;
-}
-
-const CORPUS_DIR = join(__dirname, '../fixtures/not-ok/code');
-const manifest = JSON.parse(readFileSync(join(CORPUS_DIR, 'manifest.json'), 'utf8')) as CorpusManifest;
+const manifest = loadCodeCorpus();
 const SLACK_MS = 2_000;
 /** The host's own timeout is only the backstop; the runner must finish well before it. */
 const HOST_TIMEOUT_MS = 30_000;
-const NORMAL_CODE = 'function solve(xs) { return xs.reduce((sum, x) => sum + x, 0); }';
 const HOST_NAMES = ['process', 'require', 'module', 'exports', 'Buffer', 'fetch', 'setTimeout', 'setImmediate', 'WebAssembly', 'std', 'os'];
 const ECMASCRIPT_GLOBALS = ['Array', 'JSON', 'Math', 'Object', 'Promise', 'Proxy', 'Reflect', 'globalThis', 'console'];
 
@@ -44,24 +22,13 @@ function answered(outcome: SandboxOutcome<'code.hidden-tests'>): CodeRunResult {
 
 describe('code runner escape corpus through the sandbox host', () => {
   const host = new SandboxHost({ memoryLimitBytes: 6 * 1024 ** 3, threads: 1 });
-  const run = (code: string, language: CodeLanguage, limits: Partial<CodeRunLimits> = {}) =>
-    host.run(
-      {
-        kind: 'code.hidden-tests',
-        code,
-        language,
-        entryPoint: manifest.entryPoint,
-        tests: manifest.tests,
-        limits: { ...manifest.limits, ...limits },
-      },
-      { timeoutMs: HOST_TIMEOUT_MS },
-    );
+  const run = (task: CodeRunTask) => host.run({ kind: 'code.hidden-tests', ...task }, { timeoutMs: HOST_TIMEOUT_MS });
 
   beforeAll(() => host.start());
   afterAll(() => host.stop());
 
   it('covers every file of the corpus', () => {
-    const onDisk = readdirSync(CORPUS_DIR).filter((file) => /\.(js|ts)$/.test(file));
+    const onDisk = codeCorpusFiles();
     expect(
       Object.values(manifest.entries)
         .map((entry) => entry.file)
@@ -75,15 +42,13 @@ describe('code runner escape corpus through the sandbox host', () => {
       const pid = host.pid;
       const restarts = host.restarts;
       const startedAt = performance.now();
-      const result = answered(
-        await run(readFileSync(join(CORPUS_DIR, entry.file), 'utf8'), entry.file.endsWith('.ts') ? 'typescript' : 'javascript'),
-      );
+      const result = answered(await run(codeCorpusTask(entry.file, {}, manifest)));
       const elapsed = performance.now() - startedAt;
       expect(result.learner.tests.map((test) => test.outcome)).toEqual(entry.outcomes);
       for (const test of result.learner.tests) expect(test.errorKind).toBe(test.outcome === 'RUNTIME_ERROR' ? entry.errorKind : null);
       expect(elapsed).toBeLessThan(manifest.tests.length * manifest.limits.timeMsPerTest + SLACK_MS);
       // Nothing the code did reached the host: same process, no restart, and a normal task passes.
-      const next = answered(await run(NORMAL_CODE, 'javascript'));
+      const next = answered(await run(codeTask(CODE_CORPUS_NORMAL_CODE, 'javascript', {}, manifest)));
       expect(next.learner).toMatchObject({ compileError: null, passed: manifest.tests.length, total: manifest.tests.length });
       expect(host.pid).toBe(pid);
       expect(host.restarts).toBe(restarts);
@@ -91,7 +56,7 @@ describe('code runner escape corpus through the sandbox host', () => {
   );
 
   it('shows the code only QuickJS builtins and the console on its global object', async () => {
-    const result = answered(await run(readFileSync(join(CORPUS_DIR, 'global-keys.js'), 'utf8'), 'javascript', { outputBytes: 64 * 1024 }));
+    const result = answered(await run(codeCorpusTask('global-keys.js', { outputBytes: 64 * 1024 }, manifest)));
     for (const test of result.mentor.tests) {
       const names = JSON.parse(test.output) as string[];
       expect(names).toEqual(expect.arrayContaining(ECMASCRIPT_GLOBALS));

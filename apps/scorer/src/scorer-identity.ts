@@ -6,7 +6,6 @@ import { Injectable } from '@nestjs/common';
 import { buildModelBytes, GraphBuilder } from '@app/catalog';
 import { projectRoot } from '@app/config';
 import type { ScorerRegistration } from '@app/db';
-import type { ProvidersResult } from '../../../sandboxes/onnx/probe-providers';
 import type { SandboxHost } from './sandbox/sandbox-host';
 
 /** Execution providers worth probing, each with the device class it serves. */
@@ -23,7 +22,6 @@ const PROVIDER_DEVICE_CLASSES = [
 @Injectable()
 export class ScorerIdentity {
   private current: ScorerRegistration | undefined;
-  probe: ProvidersResult | undefined;
 
   /** Probes the host and fixes this process's identity (a new id per process). */
   async establish(sandbox: SandboxHost, timeoutMs: number): Promise<ScorerRegistration> {
@@ -32,7 +30,6 @@ export class ScorerIdentity {
       { timeoutMs },
     );
     if (!outcome.ok) throw new Error(`probing execution providers failed: ${outcome.code}: ${outcome.message}`);
-    this.probe = outcome.result;
     const available = new Set(outcome.result.available);
     const deviceClasses = PROVIDER_DEVICE_CLASSES.filter((entry) => available.has(entry.provider)).map((entry) => entry.deviceClass);
     if (deviceClasses.length === 0) throw new Error('no execution provider works on this machine; the scorer cannot score anything');

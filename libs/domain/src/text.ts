@@ -6,3 +6,13 @@ export function isPrintable(text: string): boolean {
   }
   return true;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * True for a UUID in its 8-4-4-4-12 hex form (either case). Ids are checked with it before a
+ * database query: PostgreSQL refuses a malformed uuid with an error, and an unknown id is NOT_FOUND.
+ */
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}

@@ -9,9 +9,8 @@ import {
   parseCertificateDocument,
   type CertificateCheck,
   type CertificateDocument,
+  isUuid,
 } from '@app/domain';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Result certificates are public: anyone may fetch one and ask whether it is valid. */
 @Injectable()
@@ -26,7 +25,7 @@ export class CertificatesService {
 
   /** The certificate `id` as issued, with its signature and the key to check it. @throws NOT_FOUND */
   async document(id: string): Promise<CertificateDocument> {
-    const certificate = UUID.test(id) ? await this.certificates.findById(id.toLowerCase()) : null;
+    const certificate = isUuid(id) ? await this.certificates.findById(id.toLowerCase()) : null;
     const key = certificate && (await this.publicKey(certificate.keyId));
     if (!certificate || !key) throw new DomainError(CommonErrorCode.NotFound, `no certificate ${id}`);
     return {

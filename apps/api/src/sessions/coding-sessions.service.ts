@@ -28,11 +28,10 @@ import {
   type EditBatch,
   type EditBatchCandidate,
   type EditEvent,
+  isUuid,
 } from '@app/domain';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
-
-const UUID = /^[0-9a-f-]{36}$/i;
 
 export interface SessionSpecView {
   timeLimitMinutes: number;
@@ -185,7 +184,7 @@ export class CodingSessionsService {
 
   private async find(caller: Caller, id: string, operation: Operation): Promise<CodingSessionRecord> {
     this.authorization.signedIn(caller);
-    const session = UUID.test(id) ? await this.sessions.findById(id) : null;
+    const session = isUuid(id) ? await this.sessions.findById(id) : null;
     if (!session) throw new DomainError(CommonErrorCode.NotFound, `no session ${id}`);
     this.authorization.authorize(caller, operation, { userId: session.userId });
     return session;

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ChallengeRepository, SubmissionRepository, UserRepository } from '@app/db';
-import { CommonErrorCode, DomainError, Operation, storedTimingOf, SubmissionError, SubmissionErrorCode } from '@app/domain';
+import { CommonErrorCode, DomainError, Operation, storedTimingOf, SubmissionError, SubmissionErrorCode, isUuid } from '@app/domain';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
 import type { BenchmarkReportInput } from './benchmark-report';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The benchmark picture of a submission (`GET /submissions/:id/report.svg`). */
 @Injectable()
@@ -24,7 +22,7 @@ export class SubmissionReportService {
    */
   async benchmark(caller: Caller, id: string): Promise<BenchmarkReportInput> {
     this.authorization.signedIn(caller);
-    const submission = UUID.test(id) ? await this.submissions.findById(id) : null;
+    const submission = isUuid(id) ? await this.submissions.findById(id) : null;
     if (!submission) throw new DomainError(CommonErrorCode.NotFound, `no submission ${id}`);
     this.authorization.authorize(caller, Operation.ViewSubmissionReport, { userId: submission.userId });
     const result = await this.submissions.resultOf(submission.id);

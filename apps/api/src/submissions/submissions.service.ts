@@ -13,7 +13,7 @@ import {
   type SubmissionRecord,
 } from '@app/db';
 import { EventBus, submissionEvent } from '@app/events';
-import { CommonErrorCode, DomainError, Operation, quotaWindow, SubmissionError, SubmissionErrorCode } from '@app/domain';
+import { CommonErrorCode, DomainError, Operation, quotaWindow, SubmissionError, SubmissionErrorCode, isUuid } from '@app/domain';
 import type { ScoringQueue } from '@app/queue';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
@@ -22,8 +22,6 @@ import type { ConnectionShape } from '../graphql/pagination/connection.model';
 import { decodeCursor } from '../graphql/pagination/cursor';
 
 export const SCORING_QUEUE = Symbol('SCORING_QUEUE');
-
-const UUID = /^[0-9a-f-]{36}$/i;
 
 @Injectable()
 export class SubmissionsService {
@@ -50,7 +48,7 @@ export class SubmissionsService {
     input: { attemptId: string; modelSha256: string; sourceSha256?: string | null },
   ): Promise<SubmissionRecord> {
     this.authorization.signedIn(caller);
-    const attempt = UUID.test(input.attemptId) ? await this.attempts.findById(input.attemptId) : null;
+    const attempt = isUuid(input.attemptId) ? await this.attempts.findById(input.attemptId) : null;
     if (!attempt) throw new DomainError(CommonErrorCode.NotFound, `no attempt ${input.attemptId}`);
     const actor = this.authorization.authorize(caller, Operation.SubmitModel, { userId: attempt.userId });
     const challenge = (await this.challenges.findById(attempt.challengeId, attempt.challengeVersion))!;
@@ -89,7 +87,7 @@ export class SubmissionsService {
    */
   async rescore(caller: Caller, submissionId: string): Promise<SubmissionRecord> {
     this.authorization.signedIn(caller);
-    const original = UUID.test(submissionId) ? await this.submissions.findById(submissionId) : null;
+    const original = isUuid(submissionId) ? await this.submissions.findById(submissionId) : null;
     if (!original) throw new DomainError(CommonErrorCode.NotFound, `no submission ${submissionId}`);
     const actor = this.authorization.authorize(caller, Operation.RescoreSubmission, { userId: original.userId });
     const attempt = (await this.attempts.findById(original.attemptId))!;
@@ -165,7 +163,7 @@ export class SubmissionsService {
   /** A submission, to its learner and admins. @throws NOT_FOUND, FORBIDDEN */
   async byId(caller: Caller, id: string): Promise<SubmissionRecord> {
     this.authorization.signedIn(caller);
-    const submission = UUID.test(id) ? await this.submissions.findById(id) : null;
+    const submission = isUuid(id) ? await this.submissions.findById(id) : null;
     if (!submission) throw new DomainError(CommonErrorCode.NotFound, `no submission ${id}`);
     this.authorization.authorize(caller, Operation.ViewSubmission, { userId: submission.userId });
     return submission;

@@ -13,12 +13,6 @@ export interface ScorerRegistration {
   gpuModel: string | null;
 }
 
-export interface ScorerRecord extends ScorerRegistration {
-  startedAt: Date;
-  heartbeatAt: Date;
-  stoppedAt: Date | null;
-}
-
 /** The fleet's register: each scorer process writes its row at start and beats every few seconds. */
 @Injectable()
 export class ScorerRepository {
@@ -34,14 +28,5 @@ export class ScorerRepository {
 
   async stopped(id: string): Promise<void> {
     await this.prisma.scorer.updateMany({ where: { id, stoppedAt: null }, data: { stoppedAt: new Date() } });
-  }
-
-  findById(id: string): Promise<ScorerRecord | null> {
-    return this.prisma.scorer.findUnique({ where: { id } });
-  }
-
-  /** Scorers that beat since `since` and have not stopped. */
-  listAlive(since: Date): Promise<ScorerRecord[]> {
-    return this.prisma.scorer.findMany({ where: { heartbeatAt: { gte: since }, stoppedAt: null }, orderBy: { startedAt: 'asc' } });
   }
 }
