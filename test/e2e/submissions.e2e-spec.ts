@@ -73,6 +73,13 @@ describe('submitting models over HTTP', () => {
     expect((mine.body.data!.mySubmissions as { edges: unknown[] }).edges).toHaveLength(10);
   });
 
+  it('answers NOT_FOUND, not a database error, for ids that are not UUIDs', async () => {
+    for (const id of ['-'.repeat(36), 'not-an-id', '0f8fad5b-d9cb-469f-a165-70867728950e']) {
+      const answer = await app.graphql('query($id: ID!) { submission(id: $id) { id } }', { id }, ada.auth);
+      expect(errorCode(answer)).toBe('NOT_FOUND');
+    }
+  });
+
   it('refuses a model its submitter did not upload (even if someone else did), and stores nothing', async () => {
     const theirs = await upload(eve);
     const attemptId = await attempt(ada, 'tabular-mlp-speedup');
