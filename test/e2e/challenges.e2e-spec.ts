@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { catalogLocation } from '@app/catalog';
+import { projectRoot } from '@app/config';
 import { withClient } from '@app/testing';
 import { errorCode, makeRole, register, type Account } from '../support/accounts';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -74,11 +78,18 @@ describe('the challenge catalog over HTTP', () => {
     expect(download.headers.get('etag')).toBe(`"${asset!.sha256}"`);
     const cached = await fetch(`${app.url}${asset!.url}`, { headers: { 'if-none-match': `"${asset!.sha256}"` } });
     expect(cached.status).toBe(304);
-
-    const missing = await fetch(`${app.url}/challenges/document-an-optimization/assets/solution.ai.js`);
-    expect(missing.status).toBe(404);
-    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
     expect((await app.graphql('{ challenge(slug: "no-such-challenge") { slug } }')).body.data).toEqual({ challenge: null });
+  });
+
+  it.each([
+    ['stable-softmax', 'hidden-tests.json'],
+    ['stable-softmax', 'solution.ai.js'],
+    ['document-an-optimization', 'challenge.json'],
+  ])('serves only declared assets: %s/%s is in the folder on disk but not served', async (slug, name) => {
+    expect(existsSync(join(catalogLocation(projectRoot()).challengesDir, slug, name))).toBe(true);
+    const refused = await fetch(`${app.url}/challenges/${slug}/assets/${name}`);
+    expect(refused.status).toBe(404);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
   });
 
   it('starts one attempt per learner and version, with a secret seed that is stored but never shown, and a visible quota', async () => {

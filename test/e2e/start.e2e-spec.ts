@@ -58,6 +58,27 @@ describe('npm start (the compiled server process)', () => {
     return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.EMBEDDED_DATABASE_PORT}/proving_ground`;
   }
 
+  /** Sends `{ __typename }` over `POST /graphql`, as a client's first request would. */
+  async function expectGraphqlAnswers(url: string): Promise<void> {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    });
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  }
+
+  /** Sends `signal` and expects a clean exit that took the embedded PostgreSQL down with it (process gone, pid file removed). */
+  async function expectStopsWithItsPostgres(server: ServerProcess, signal: NodeJS.Signals): Promise<void> {
+    const pid = postmasterPid();
+    expect(pid).toBeDefined();
+    expect(isAlive(pid!)).toBe(true);
+    server.child.kill(signal);
+    expect(await server.exited).toBe(0);
+    expect(isAlive(pid!)).toBe(false);
+    expect(postmasterPid()).toBeUndefined();
+  }
+
   it('initialises the embedded PostgreSQL under .data, is ready within 30 s, answers GraphQL, and stops everything on SIGINT', async () => {
     const env = await ports();
     const server = start(env);
@@ -65,21 +86,10 @@ describe('npm start (the compiled server process)', () => {
     const readyAfterMs = await waitUntilReady(url, server, 30_000);
     expect(readyAfterMs).toBeLessThan(30_000);
 
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"query":"{ __typename }"}',
-    });
-    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+    await expectGraphqlAnswers(url);
     expect(existsSync(join(workDir, '.data', 'postgres', 'PG_VERSION'))).toBe(true);
-    const pid = postmasterPid();
-    expect(pid).toBeDefined();
-    expect(isAlive(pid!)).toBe(true);
 
-    server.child.kill('SIGINT');
-    expect(await server.exited).toBe(0);
-    expect(isAlive(pid!)).toBe(false);
-    expect(postmasterPid()).toBeUndefined();
+    await expectStopsWithItsPostgres(server, 'SIGINT');
   });
 
   it('stops the PostgreSQL it launched when interrupted during start-up', async () => {
@@ -94,15 +104,14 @@ describe('npm start (the compiled server process)', () => {
     expect(isAlive(pid!)).toBe(false);
   });
 
-  it('keeps the data across a restart', async () => {
+  it('keeps the data across a restart, and stops its PostgreSQL on SIGTERM', async () => {
     const env = await ports();
     const first = start(env);
     await waitUntilReady(`http://127.0.0.1:${env.PORT}`, first, 30_000);
     await withClient(await embeddedUrl(env), (client) =>
       client.query(`INSERT INTO "AuditEvent" (action, "objectType", "objectId") VALUES ('restart-test', 'Test', 'kept')`),
     );
-    first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
+    await expectStopsWithItsPostgres(first, 'SIGTERM');
 
     const second = start(env);
     await waitUntilReady(`http://127.0.0.1:${env.PORT}`, second, 30_000);
@@ -144,7 +153,9 @@ describe('npm start (the compiled server process)', () => {
     try {
       const env = await ports();
       const server = start({ ...env, DATABASE_URL: database.url });
-      await waitUntilReady(`http://127.0.0.1:${env.PORT}`, server, 30_000);
+      const url = `http://127.0.0.1:${env.PORT}`;
+      await waitUntilReady(url, server, 30_000);
+      await expectGraphqlAnswers(url);
       expect(existsSync(join(workDir, '.data'))).toBe(false);
       const tables = await withClient(
         database.url,
