@@ -4,6 +4,7 @@
  * (`sandboxes/worker.ts`) dispatches on `kind`. Nothing here imports from `apps/` or `libs/`.
  */
 import type { SourceArchiveResult, SourceArchiveTask } from './archive/types';
+import type { CodeMetrics, CodeMetricsTask } from './code-runner/code-metrics';
 import type { CodeRunResult, CodeRunTask } from './code-runner/types';
 import type { BenchmarkResult, BenchmarkTask } from './onnx/benchmark';
 import type { MemoryResult, MemoryTask } from './onnx/memory';
@@ -19,6 +20,7 @@ export type SandboxTask =
   | ({ kind: 'onnx.benchmark' } & BenchmarkTask)
   | ({ kind: 'onnx.memory' } & MemoryTask)
   | ({ kind: 'code.hidden-tests' } & CodeRunTask)
+  | ({ kind: 'code.metrics' } & CodeMetricsTask)
   | ({ kind: 'archive.list' } & SourceArchiveTask)
   | ({ kind: 'probe' } & ProbeTask);
 
@@ -30,6 +32,7 @@ export interface SandboxResults {
   'onnx.benchmark': BenchmarkResult;
   'onnx.memory': MemoryResult;
   'code.hidden-tests': CodeRunResult;
+  'code.metrics': CodeMetrics;
   'archive.list': SourceArchiveResult;
   probe: ProbeResult;
 }

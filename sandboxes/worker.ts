@@ -3,7 +3,7 @@
  * plain result out. Loaded by Piscina from its compiled file, dist/sandboxes/worker.js.
  */
 import { listSourceArchive } from './archive';
-import { runHiddenTests } from './code-runner';
+import { measureCode, runHiddenTests } from './code-runner';
 import { benchmarkModels, checkModel, evaluateParity, measureModelMemory } from './onnx';
 import { probeProviders } from './onnx/probe-providers';
 import { runProbe } from './probe';
@@ -13,6 +13,8 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
   switch (task.kind) {
     case 'code.hidden-tests':
       return runHiddenTests(task);
+    case 'code.metrics':
+      return measureCode(task);
     case 'onnx.check':
       return checkModel(task);
     case 'onnx.parity':

@@ -1,5 +1,5 @@
-export { MAX_MEMORY_BYTES, MAX_STACK_BYTES, runHiddenTests } from './run-hidden-tests';
+export { MAX_MEMORY_BYTES, MAX_RESOURCE_FAILURES, MAX_STACK_BYTES, runHiddenTests } from './run-hidden-tests';
 export { compareResult } from './compare-result';
 export { MAX_CODE_BYTES } from './prepare-source';
 export * from './types';
-export { codeMetrics, type CodeMetrics } from './code-metrics';
+export { codeMetrics, measureCode, type CodeMetrics, type CodeMetricsTask, type CodeNotMeasuredReason } from './code-metrics';

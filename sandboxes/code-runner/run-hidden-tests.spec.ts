@@ -77,6 +77,54 @@ describe('runHiddenTests', () => {
     expect(elapsed).toBeLessThan(1_500);
   });
 
+  it('skips the remaining tests once two have hit the deadline, so an infinite loop costs two deadlines, not five', async () => {
+    const timeMsPerTest = 1_000;
+    const tests = [1, 2, 3, 4, 5].map((n) => test_(`case ${n}`, [n, n], 2 * n));
+    const started = performance.now();
+    const result = await runJs('function add() { for (;;) {} }', tests, { timeMsPerTest });
+    const elapsed = performance.now() - started;
+    expect(result.mentor.tests.map((test) => test.outcome)).toEqual(['TIME_LIMIT', 'TIME_LIMIT', 'SKIPPED', 'SKIPPED', 'SKIPPED']);
+    // Running all five would take at least 5 × timeMsPerTest, above this bound.
+    expect(elapsed).toBeLessThan(3 * timeMsPerTest + 1_500);
+    expect(result.learner).toMatchObject({ passed: 0, total: 5 });
+    expect(result.learner.tests.slice(2)).toEqual(
+      ['case 3', 'case 4', 'case 5'].map((name) => ({ name, passed: false, outcome: 'SKIPPED', ms: 0, errorKind: null })),
+    );
+    for (const skipped of result.mentor.tests.slice(2)) {
+      expect(skipped).toMatchObject({ output: '', outputTruncated: false, vmSteps: 0, error: null, mismatch: null });
+    }
+  });
+
+  it('still runs and passes the other tests when only one test times out', async () => {
+    const code = 'function add(a, b) { if (a > 1000) for (;;) {} return a + b; }';
+    const tests = [...ADD_TESTS, test_('large input', [5_000, 1], 5_001), test_('zeros', [0, 0], 0), test_('mixed', [7, -7], 0)];
+    const result = await runJs(code, tests, { timeMsPerTest: 300 });
+    expect(result.mentor.tests.map((test) => test.outcome)).toEqual(['PASSED', 'PASSED', 'TIME_LIMIT', 'PASSED', 'PASSED']);
+    expect(result.learner).toMatchObject({ passed: 4, total: 5 });
+  });
+
+  it('counts resource failures over the whole run, not only in a row', async () => {
+    const code = 'function add(a, b) { if (a < 0) for (;;) {} return a + b; }';
+    const tests = [test_('loops 1', [-1, 0], -1), ...ADD_TESTS.slice(0, 1), test_('loops 2', [-2, 0], -2), ...ADD_TESTS];
+    const result = await runJs(code, tests, { timeMsPerTest: 300 });
+    expect(result.mentor.tests.map((test) => test.outcome)).toEqual(['TIME_LIMIT', 'PASSED', 'TIME_LIMIT', 'SKIPPED', 'SKIPPED']);
+    expect(result.learner).toMatchObject({ passed: 1, total: 5 });
+  });
+
+  it('counts MEMORY_LIMIT toward the same limit as TIME_LIMIT', async () => {
+    const code = 'function add(a, b) { if (a === 0) return "x".repeat(2 ** 28).length; if (a === 1) for (;;) {} return a + b; }';
+    const tests = [test_('huge string', [0, 0], 0), test_('loops', [1, 0], 1), ...ADD_TESTS];
+    const result = await runJs(code, tests, { timeMsPerTest: 300 });
+    expect(result.mentor.tests.map((test) => test.outcome)).toEqual(['MEMORY_LIMIT', 'TIME_LIMIT', 'SKIPPED', 'SKIPPED']);
+  });
+
+  it('does not count runtime errors or output limits as resource failures', async () => {
+    const code = 'function add(a, b) { if (a === 0) throw new Error("no"); if (a === 9) for (;;) console.log("spam"); return a + b; }';
+    const tests = [test_('throws', [0, 0], 0), test_('spams', [9, 0], 9), test_('throws again', [0, 1], 1), ...ADD_TESTS];
+    const result = await runJs(code, tests, { timeMsPerTest: 300, outputBytes: 100 });
+    expect(result.mentor.tests.map((test) => test.outcome)).toEqual(['RUNTIME_ERROR', 'OUTPUT_LIMIT', 'RUNTIME_ERROR', 'PASSED', 'PASSED']);
+  });
+
   it('cannot swallow the deadline with catch or finally', async () => {
     const code = 'function add() { try { for (;;) {} } catch (e) { return 3; } finally { for (;;) {} } }';
     const result = await runJs(code, [test_('loops', [1, 2], 3)], { timeMsPerTest: 200 });

@@ -35,6 +35,10 @@ import type { CodeRunLimits, CodeRunResult, CodeRunTask, CodeTest, MentorTestRes
  * - QuickJS polls the interrupt handler every 10,000 VM steps, not inside native built-ins, so a
  *   long `sort` or `fill` can run past the deadline until it returns or memory stops it; such a
  *   test is still TIME_LIMIT, and the caller's AbortSignal (Piscina) remains the hard stop.
+ *
+ * Once {@link MAX_RESOURCE_FAILURES} tests of the run have ended in TIME_LIMIT or MEMORY_LIMIT,
+ * the remaining tests are not run and are reported as SKIPPED (not passed; `total` still counts
+ * them). This bounds a run at about 2 × timeMsPerTest plus the time of the tests that finished.
  */
 export async function runHiddenTests(task: CodeRunTask): Promise<CodeRunResult> {
   assertValidTask(task);
@@ -48,17 +52,32 @@ export async function runHiddenTests(task: CodeRunTask): Promise<CodeRunResult> 
     compileError = checked.compileError;
   }
   const tests: MentorTestResult[] = [];
+  let resourceFailures = 0;
   for (const test of task.tests) {
     if (!source.ok || compileError !== null) {
       tests.push(compileErrorResult(test.name, compileError ?? 'the code did not compile'));
       continue;
     }
+    if (resourceFailures >= MAX_RESOURCE_FAILURES) {
+      tests.push(skippedResult(test.name));
+      continue;
+    }
     const run = runOneTest(await instances.current(), source, task, test);
     if (run.instanceFaulted) instances.discard();
+    if (RESOURCE_FAILURES.has(run.result.outcome)) resourceFailures += 1;
     tests.push(run.result);
   }
   return buildResult(compileError, tests, performance.now() - startedAt);
 }
+
+/**
+ * Tests of one run that may end in TIME_LIMIT or MEMORY_LIMIT before the rest are SKIPPED. Code
+ * that loops on every input would otherwise cost every test its full deadline (17 tests × 2 s =
+ * 34 s of scorer time per submission); after two the learner already knows the code runs out of
+ * time or memory, and which tests did.
+ */
+export const MAX_RESOURCE_FAILURES = 2;
+const RESOURCE_FAILURES: ReadonlySet<TestOutcome> = new Set<TestOutcome>(['TIME_LIMIT', 'MEMORY_LIMIT']);
 
 /** The module's entry point is re-exported under this name, which QuickJS's namespace exposes. */
 const ENTRY_EXPORT = '__provingGroundEntry';
@@ -226,6 +245,22 @@ function compileErrorResult(name: string, compileError: string): MentorTestResul
     output: '',
     outputTruncated: false,
     error: compileError,
+    mismatch: null,
+    vmSteps: 0,
+  };
+}
+
+/** A test left unrun because the run already reached {@link MAX_RESOURCE_FAILURES}. */
+function skippedResult(name: string): MentorTestResult {
+  return {
+    name,
+    passed: false,
+    outcome: 'SKIPPED',
+    ms: 0,
+    errorKind: null,
+    output: '',
+    outputTruncated: false,
+    error: null,
     mismatch: null,
     vmSteps: 0,
   };

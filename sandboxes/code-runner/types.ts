@@ -59,7 +59,24 @@ export interface CodeRunTask {
   limits: CodeRunLimits;
 }
 
-export const TEST_OUTCOMES = ['PASSED', 'WRONG_ANSWER', 'TIME_LIMIT', 'MEMORY_LIMIT', 'RUNTIME_ERROR', 'OUTPUT_LIMIT'] as const;
+export const TEST_OUTCOMES = [
+  'PASSED',
+  /** The result differs from the expected value (`mismatch` says where, for mentors). */
+  'WRONG_ANSWER',
+  /** Past `timeMsPerTest` or `vmStepsPerTest`. */
+  'TIME_LIMIT',
+  /** Ran out of `memoryBytes`. */
+  'MEMORY_LIMIT',
+  /** Did not produce a result; `errorKind` says why. */
+  'RUNTIME_ERROR',
+  /** Wrote more than `outputBytes` to the console. */
+  'OUTPUT_LIMIT',
+  /**
+   * Not run: earlier tests of the same run already ended in TIME_LIMIT or MEMORY_LIMIT
+   * MAX_RESOURCE_FAILURES times (run-hidden-tests.ts). Not passed; ms 0, errorKind null.
+   */
+  'SKIPPED',
+] as const;
 export type TestOutcome = (typeof TEST_OUTCOMES)[number];
 
 /**
