@@ -157,6 +157,12 @@ export const SCENARIOS: Record<Operation, Scenario> = {
       variables: { input: { sessionId: w.learnerSessionId, seq: 0, events: [{ kind: 'INSERT', at: 10, position: 0, text: 'x' }] } },
     }),
   },
+  [Operation.SubmitCode]: {
+    request: (w) => ({
+      query: 'mutation($input: SubmitCodeInput!) { submitCode(input: $input) { id status } }',
+      variables: { input: { sessionId: w.learnerSessionId, code: 'function softmax(xs) { return xs; }', language: 'javascript' } },
+    }),
+  },
   [Operation.ViewSessionPlayback]: {
     request: (w) => ({ query: 'query($id: ID!) { sessionPlayback(id: $id, atMs: [0, 1000]) }', variables: { id: w.learnerSessionId } }),
   },

@@ -7,3 +7,4 @@ export * from './server/embedded-database';
 export * from './repositories';
 export * from './transaction';
 export * from './certificate-issuer';
+export type { SubmittedCode } from './repositories/submitted-code';

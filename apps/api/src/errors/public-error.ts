@@ -98,6 +98,9 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
     case SessionErrorCode.WrongChallengeKind:
     case SessionErrorCode.EditBatchInvalid:
     case SessionErrorCode.TooManyPlaybackTimes:
+    case SessionErrorCode.LanguageUnsupported:
+    case SessionErrorCode.CodeEmpty:
+    case SessionErrorCode.CodeTooLarge:
       return { code: 'BAD_USER_INPUT', httpStatus: 400 };
     case SessionErrorCode.SessionExpired:
     case SessionErrorCode.EditBatchConflict:

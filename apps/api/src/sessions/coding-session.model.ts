@@ -85,3 +85,15 @@ export class EditAck {
   @Field({ description: 'True when this seq was already stored with the same events (nothing was stored again).' })
   duplicate!: boolean;
 }
+
+@InputType({ description: 'The code written in an AI-free session, for scoring.' })
+export class SubmitCodeInput {
+  @Field(() => ID)
+  sessionId!: string;
+
+  @Field({ description: 'The module with the function the brief names; at most 64 KiB of UTF-8.' })
+  code!: string;
+
+  @Field({ description: '"javascript" or "typescript" (transpiled, not type-checked).' })
+  language!: string;
+}

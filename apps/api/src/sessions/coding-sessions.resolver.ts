@@ -4,7 +4,8 @@ import { CurrentCaller, type Caller } from '../authorization/caller';
 import { Attempt } from '../challenges/challenge.model';
 import { toChallenge } from '../challenges/challenge-view';
 import { ChallengesService } from '../challenges/challenges.service';
-import { CodingSession, EditAck, EditBatchInput } from './coding-session.model';
+import { Submission } from '../submissions/submission.model';
+import { CodingSession, EditAck, EditBatchInput, SubmitCodeInput } from './coding-session.model';
 import { CodingSessionsService, type SessionView } from './coding-sessions.service';
 
 @Resolver(() => CodingSession)
@@ -29,6 +30,14 @@ export class CodingSessionsResolver {
   @Mutation(() => EditAck, { description: 'Stores a batch of the edit log once per seq; answers the seqs still missing.' })
   recordEdits(@CurrentCaller() caller: Caller, @Args('input') input: EditBatchInput): Promise<EditAck> {
     return this.sessions.recordEdits(caller, input);
+  }
+
+  @Mutation(() => Submission, {
+    description:
+      'Submits the code of your session for scoring: hidden tests, a comparison with an AI-written solution, integrity evidence from the edit log. Taken until the deadline + 5 s; counts against the daily quota.',
+  })
+  submitCode(@CurrentCaller() caller: Caller, @Args('input') input: SubmitCodeInput): Promise<Submission> {
+    return this.sessions.submitCode(caller, input) as Promise<Submission>;
   }
 
   @Query(() => [String], {

@@ -8,9 +8,10 @@ import {
   type ChallengeRecord,
   type CodingSessionRecord,
   type EditBatchRecord,
+  type SubmissionRecord,
 } from '@app/db';
 import {
-  acceptsEdits,
+  sessionTakesWork,
   CommonErrorCode,
   DomainError,
   editBatchProblemDetails,
@@ -25,13 +26,14 @@ import {
   SessionErrorCode,
   storedEvents,
   validateEditBatch,
-  type EditBatch,
   type EditBatchCandidate,
   type EditEvent,
   isUuid,
+  validateSubmittedCode,
 } from '@app/domain';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
+import { SubmissionsService } from '../submissions/submissions.service';
 
 export interface SessionSpecView {
   timeLimitMinutes: number;
@@ -62,6 +64,7 @@ export class CodingSessionsService {
     private readonly attempts: AttemptRepository,
     private readonly transactions: TransactionRunner,
     private readonly authorization: AuthorizationService,
+    private readonly submissions: SubmissionsService,
   ) {}
 
   /**
@@ -136,13 +139,7 @@ export class CodingSessionsService {
 
     const stored = await this.sessions.findBatch(session.id, input.seq);
     if (stored) return ack(this.isResend(stored, events, input.seq));
-    if (!acceptsEdits(session.deadline, now)) {
-      throw new SessionError(
-        SessionErrorCode.SessionExpired,
-        `session ${session.id} ended at ${session.deadline.toISOString()} (edits are taken until ${SESSION_GRACE_MS / 1000} s after); start a new session`,
-        { deadline: session.deadline.toISOString() },
-      );
-    }
+    this.assertOpen(session, now);
     const inserted = await this.sessions.insertBatch({
       sessionId: session.id,
       seq: input.seq,
@@ -152,6 +149,41 @@ export class CodingSessionsService {
     // A concurrent resend of the same seq won the insert: judge ours against what it stored.
     if (!inserted) return ack(this.isResend((await this.sessions.findBatch(session.id, input.seq))!, events, input.seq));
     return ack(false);
+  }
+
+  /**
+   * Submits the code written in a session for scoring (hidden tests, the comparison with the
+   * AI-written solution, integrity evidence from the edit log). Taken until the deadline plus
+   * SESSION_GRACE_MS, as edits are; a session takes several submissions, each against the daily
+   * quota. The evidence is judged on the batches received up to this moment (`editLogCutoffMs`),
+   * so edits sent after a submission never change its evidence, whenever it is scored.
+   * @throws UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, LANGUAGE_UNSUPPORTED, CODE_EMPTY, CODE_TOO_LARGE, SESSION_EXPIRED, QUOTA_EXCEEDED
+   */
+  async submitCode(
+    caller: Caller,
+    input: { sessionId: string; code: string; language: string },
+    now = new Date(),
+  ): Promise<SubmissionRecord> {
+    const session = await this.find(caller, input.sessionId, Operation.SubmitCode);
+    const language = validateSubmittedCode(input.code, input.language);
+    this.assertOpen(session, now);
+    const { challenge } = await this.view(session);
+    return this.submissions.admit(
+      {
+        attemptId: session.attemptId,
+        userId: session.userId,
+        modelSha256: null,
+        sourceSha256: null,
+        code: {
+          codingSessionId: session.id,
+          code: input.code,
+          language,
+          editLogCutoffMs: now.getTime() - session.startedAt.getTime(),
+        },
+      },
+      challenge,
+      { countsTowardQuota: true, actorId: session.userId, rescoreOfId: null },
+    );
   }
 
   /**
@@ -167,7 +199,17 @@ export class CodingSessionsService {
         { limit: MAX_PLAYBACK_TIMES },
       );
     }
-    return playback((await this.sessions.batches(session.id)).map(toEditBatch), atMs);
+    return playback(await this.sessions.editLog(session.id), atMs);
+  }
+
+  /** @throws SESSION_EXPIRED once the deadline plus SESSION_GRACE_MS has passed. */
+  private assertOpen(session: CodingSessionRecord, now: Date): void {
+    if (sessionTakesWork(session.deadline, now)) return;
+    throw new SessionError(
+      SessionErrorCode.SessionExpired,
+      `session ${session.id} ended at ${session.deadline.toISOString()} (edits and code are taken until ${SESSION_GRACE_MS / 1000} s after); start a new session`,
+      { deadline: session.deadline.toISOString() },
+    );
   }
 
   /** True for an identical resend. @throws EDIT_BATCH_CONFLICT when the stored batch differs. */
@@ -200,8 +242,4 @@ export class CodingSessionsService {
 function sessionSpecOf(challenge: ChallengeRecord): SessionSpecView {
   const spec = (challenge.definition as { spec: SessionSpecView }).spec;
   return { timeLimitMinutes: spec.timeLimitMinutes, entryPoint: spec.entryPoint, signature: spec.signature, examples: spec.examples };
-}
-
-function toEditBatch(record: EditBatchRecord): EditBatch {
-  return { seq: record.seq, events: record.events as EditEvent[], receivedAt: record.receivedAt };
 }

@@ -1,6 +1,15 @@
 import type { ResultRecord } from '@app/db';
-import { storedTimingOf } from '@app/domain';
-import type { OutputParity, ParityReport, Result, ScoringEnvironment, SourceFile, VerdictEnum } from './submission.model';
+import { storedCodeResultOf, storedTimingOf, type IntegrityEvidence, type StoredTestReport } from '@app/domain';
+import type {
+  IntegrityReport,
+  OutputParity,
+  ParityReport,
+  Result,
+  ScoringEnvironment,
+  SourceFile,
+  TestReport,
+  VerdictEnum,
+} from './submission.model';
 
 interface StoredParity {
   passed: boolean;
@@ -12,6 +21,7 @@ interface StoredParity {
 export function toResult(record: ResultRecord): Result {
   const parity = record.metrics.parity as StoredParity | undefined;
   const timing = storedTimingOf(record.metrics);
+  const code = storedCodeResultOf(record.metrics);
   return {
     verdict: record.verdict as VerdictEnum,
     points: record.points,
@@ -27,6 +37,9 @@ export function toResult(record: ResultRecord): Result {
     candidatePeakMemoryBytes: finiteOrNull(record.metrics.candidatePeakMemoryBytes as number | undefined),
     parity: parity ? toParity(parity) : null,
     sourceFiles: (record.metrics.source as { files?: SourceFile[] } | undefined)?.files ?? null,
+    tests: code?.tests ? toTestReport(code.tests) : null,
+    comparison: code?.comparison ?? null,
+    integrity: code?.integrity ? toIntegrityReport(code.integrity) : null,
     environment: record.environment as unknown as ScoringEnvironment,
     flags: record.flags,
     certificateId: record.certificateId,
@@ -50,6 +63,38 @@ function toParity(parity: StoredParity): ParityReport {
       top1Agreement: finiteOrNull(output.top1Agreement),
       reason: output.reason ?? null,
     })),
+  };
+}
+
+function toTestReport(tests: StoredTestReport): TestReport {
+  return {
+    passed: tests.passed,
+    total: tests.total,
+    compileError: tests.compileError,
+    cases: tests.tests.map((test) => ({
+      name: test.name,
+      passed: test.passed,
+      outcome: test.outcome,
+      ms: finiteOrNull(test.ms),
+      errorKind: test.errorKind,
+    })),
+  };
+}
+
+function toIntegrityReport(evidence: IntegrityEvidence): IntegrityReport {
+  return {
+    replayMatches: evidence.replayMatches,
+    replayDistance: evidence.replayDistance,
+    pastedChars: evidence.pastedChars,
+    internalPastedChars: evidence.internalPastedChars,
+    pastedShare: evidence.pastedShare,
+    pasteCount: evidence.pasteCount,
+    burstCount: evidence.burstCount,
+    focusLostMs: evidence.focusLostMs,
+    typedChars: evidence.typing.typedChars,
+    typingMedianIntervalMs: finiteOrNull(evidence.typing.medianIntervalMs),
+    missingBatches: evidence.missingBatches,
+    flags: evidence.flags,
   };
 }
 

@@ -159,6 +159,129 @@ export class ScoringEnvironment {
   host!: string;
 }
 
+@ObjectType({ description: 'One hidden test: its name and how it ended (never its data).' })
+export class TestCase {
+  @Field()
+  name!: string;
+
+  @Field()
+  passed!: boolean;
+
+  @Field({
+    description:
+      'PASSED, WRONG_ANSWER, TIME_LIMIT, MEMORY_LIMIT, RUNTIME_ERROR, OUTPUT_LIMIT, or SKIPPED (not run after two tests ran out of time or memory).',
+  })
+  outcome!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Time in the sandbox: loading your module, the call, serialising the result.' })
+  ms?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'For RUNTIME_ERROR: COMPILE_ERROR, THROWN, STACK_OVERFLOW, RESULT_NOT_JSON, …' })
+  errorKind?: string | null;
+}
+
+@ObjectType({ description: 'AI-free: the hidden tests your code ran.' })
+export class TestReport {
+  @Field(() => Int)
+  passed!: number;
+
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => String, { nullable: true, description: 'Why the code did not compile (positions in your own source).' })
+  compileError?: string | null;
+
+  @Field(() => [TestCase])
+  cases!: TestCase[];
+}
+
+@ObjectType({ description: 'One column of the side-by-side comparison.' })
+export class CodeSide {
+  @Field(() => Int)
+  testsPassed!: number;
+
+  @Field(() => Int)
+  testsTotal!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Median time spent in all the tests over repeated runs (alone on the host, alternating with the other side); null when the code ran out of time or memory.',
+  })
+  medianRunMs?: number | null;
+
+  @Field(() => Int, { description: 'Timed runs behind medianRunMs.' })
+  runs!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Lines with code (blank and comment-only lines left out).' })
+  lines?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "McCabe's cyclomatic complexity of the whole file." })
+  cyclomaticComplexity?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  functions?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why lines, complexity and functions are null: TOO_LARGE, or TOO_DEEP (nested deeper than the parser follows).',
+  })
+  metricsNotMeasured?: string | null;
+}
+
+@ObjectType({ description: 'AI-free: your solution beside the AI-written one, through the same tests and measurements.' })
+export class CodeComparison {
+  @Field(() => CodeSide)
+  learner!: CodeSide;
+
+  @Field(() => CodeSide)
+  ai!: CodeSide;
+}
+
+@ObjectType({
+  description: 'AI-free: what the edit log shows, for your mentors. Flags point at something to look at; they never fail a submission.',
+})
+export class IntegrityReport {
+  @Field({ description: 'The edit log replays exactly to the submitted code.' })
+  replayMatches!: boolean;
+
+  @Field(() => Int, { description: 'How far the replay is from the submitted code (0 when it matches).' })
+  replayDistance!: number;
+
+  @Field(() => Int, { description: 'Characters pasted from outside the session.' })
+  pastedChars!: number;
+
+  @Field(() => Int, { description: 'Characters pasted from text already in the session (moved or duplicated code).' })
+  internalPastedChars!: number;
+
+  @Field(() => Float, { description: 'Share of the final code pasted from outside the session.' })
+  pastedShare!: number;
+
+  @Field(() => Int)
+  pasteCount!: number;
+
+  @Field(() => Int, { description: 'Large insertions without a paste event.' })
+  burstCount!: number;
+
+  @Field(() => Float, { description: 'Total time the editor was out of focus.' })
+  focusLostMs!: number;
+
+  @Field(() => Int)
+  typedChars!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Median gap between keystrokes (pauses over 2 s left out).' })
+  typingMedianIntervalMs?: number | null;
+
+  @Field(() => [Int], { description: 'Edit batches missing from the log.' })
+  missingBatches!: number[];
+
+  @Field(() => [String], {
+    description:
+      'REPLAY_MISMATCH, REPLAY_ERRORS, MISSING_BATCHES, EXTERNAL_PASTE, INSERT_BURSTS, LONG_FOCUS_LOSS, NO_EDIT_LOG, CLIENT_CLOCK_SUSPECT.',
+  })
+  flags!: string[];
+}
+
 @ObjectType({ description: 'The measured outcome of a scoring.' })
 export class Result {
   @Field(() => VerdictEnum)
@@ -202,6 +325,18 @@ export class Result {
 
   @Field(() => [SourceFile], { nullable: true, description: "PORT_TO_JAX: the files of the source archive, for the mentor's review." })
   sourceFiles?: SourceFile[] | null;
+
+  @Field(() => TestReport, { nullable: true, description: 'AI-free: the hidden tests, passed of total, each with its outcome.' })
+  tests?: TestReport | null;
+
+  @Field(() => CodeComparison, { nullable: true, description: 'AI-free: your solution beside the AI-written one.' })
+  comparison?: CodeComparison | null;
+
+  @Field(() => IntegrityReport, {
+    nullable: true,
+    description: 'AI-free: evidence from the edit log, visible to you, your mentors and admins (never other learners).',
+  })
+  integrity?: IntegrityReport | null;
 
   @Field(() => ScoringEnvironment)
   environment!: ScoringEnvironment;

@@ -23,6 +23,15 @@ import { decodeCursor } from '../graphql/pagination/cursor';
 
 export const SCORING_QUEUE = Symbol('SCORING_QUEUE');
 
+/** What a submission holds: a model (and source archive), or the code of an AI-free session. */
+export interface NewSubmission {
+  attemptId: string;
+  userId: string;
+  modelSha256: string | null;
+  sourceSha256: string | null;
+  code?: { codingSessionId: string; code: string; language: string; editLogCutoffMs: number };
+}
+
 @Injectable()
 export class SubmissionsService {
   constructor(
@@ -80,8 +89,9 @@ export class SubmissionsService {
   }
 
   /**
-   * Scores a submission again as a new submission: the same artifacts, fresh hidden inputs (the
-   * way to settle an INCONCLUSIVE interval, or a platform failure). The owner's rescore uses the
+   * Scores a submission again as a new submission: the same artifacts (or the same code with the
+   * same edit log), fresh hidden inputs (the way to settle an INCONCLUSIVE interval, or a platform
+   * failure). The owner's rescore uses the
    * daily quota; an admin's does not.
    * @throws NOT_FOUND, FORBIDDEN, QUOTA_EXCEEDED, WRONG_SUBMISSION_KIND
    */
@@ -92,12 +102,19 @@ export class SubmissionsService {
     const actor = this.authorization.authorize(caller, Operation.RescoreSubmission, { userId: original.userId });
     const attempt = (await this.attempts.findById(original.attemptId))!;
     const challenge = (await this.challenges.findById(attempt.challengeId, attempt.challengeVersion))!;
-    if (original.modelSha256 === null) {
-      throw new SubmissionError(SubmissionErrorCode.WrongSubmissionKind, `submission ${original.id} holds no model to score again`);
+    const code = original.codingSessionId ? await this.submissions.codeOf(original.id) : null;
+    if (original.modelSha256 === null && code === null) {
+      throw new SubmissionError(SubmissionErrorCode.WrongSubmissionKind, `submission ${original.id} holds nothing to score again`);
     }
     const byOwner = actor.userId === original.userId;
     return this.admit(
-      { attemptId: attempt.id, userId: original.userId, modelSha256: original.modelSha256, sourceSha256: original.sourceSha256 },
+      {
+        attemptId: attempt.id,
+        userId: original.userId,
+        modelSha256: original.modelSha256,
+        sourceSha256: original.sourceSha256,
+        ...(code ? { code } : {}),
+      },
       challenge,
       { countsTowardQuota: byOwner, actorId: actor.userId, rescoreOfId: original.id },
     );
@@ -106,19 +123,22 @@ export class SubmissionsService {
   /**
    * Writes the submission and its scoring job in one transaction. When it counts toward the quota,
    * the count runs under a per-learner, per-challenge lock in that transaction, so concurrent
-   * submissions cannot exceed it.
+   * submissions cannot exceed it. The caller has checked who may submit what.
+   * @throws QUOTA_EXCEEDED
    */
-  private admit(
-    submission: { attemptId: string; userId: string; modelSha256: string | null; sourceSha256: string | null },
+  admit(
+    submission: NewSubmission,
     challenge: ChallengeRecord,
     options: { countsTowardQuota: boolean; actorId: string; rescoreOfId: string | null },
   ): Promise<SubmissionRecord> {
     const deviceClass = ((challenge.definition.spec as { deviceClass?: string }).deviceClass ?? 'cpu') as string;
     return this.transactions.run(async (tx) => {
       if (options.countsTowardQuota) await this.checkQuota(submission.userId, challenge, tx);
+      const { code, ...artifacts } = submission;
       const created = await this.submissions.create(
         {
-          ...submission,
+          ...artifacts,
+          ...code,
           challengeId: challenge.id,
           rescoreOfId: options.rescoreOfId,
           countsTowardQuota: options.countsTowardQuota,

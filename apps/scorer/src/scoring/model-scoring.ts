@@ -18,7 +18,8 @@ export interface ScoringEnvironment {
   ortVersion: string;
   cpuModel: string;
   gpuModel: string | null;
-  intraOpNumThreads: number;
+  /** ONNX Runtime's intra-op threads; null for AI-free results (no model runs). */
+  intraOpNumThreads: number | null;
 }
 
 /** The parts of a model challenge's spec the scoring reads (libs/catalog's optimize/port spec). */

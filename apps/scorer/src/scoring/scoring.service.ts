@@ -1,5 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CertificateIssuer, ScoringRepository, sqlExecutorFor, TransactionRunner } from '@app/db';
+import {
+  CertificateIssuer,
+  CodingSessionRepository,
+  ScoringRepository,
+  sqlExecutorFor,
+  TransactionRunner,
+  type ScoringEnd,
+  type ScoringInput,
+} from '@app/db';
 import { ScoringFailureCode } from '@app/domain';
 import { EventBus, submissionEvent } from '@app/events';
 import type { ClaimedScoringJob } from '@app/queue';
@@ -8,6 +16,9 @@ import { SandboxHost } from '../sandbox/sandbox-host';
 import { SCORER_SETTINGS, type ScorerSettings } from '../scorer-settings';
 import { ScorerIdentity } from '../scorer-identity';
 import { DEFAULT_SOURCE_ARCHIVE_LIMITS } from '../../../../sandboxes/archive/types';
+import type { CodeLanguage } from '../../../../sandboxes/code-runner/types';
+import { scoreCode } from './code-pipeline';
+import { codeChallengeOf } from './code-scoring';
 import { scoreModel, SUPERSEDED } from './model-pipeline';
 import { endFromCheck, modelSpecOf, type ScoringEnvironment } from './model-scoring';
 import { ReferenceModels } from './reference-models';
@@ -17,6 +28,11 @@ import { ReferenceModels } from './reference-models';
  * bytes, run the sandbox task, write its one result. Anything the platform got wrong throws, so
  * pg-boss retries the job; what the submission got wrong ends it as REJECTED.
  */
+type Progress = (phase: string, progress: number) => Promise<boolean>;
+
+/** The execution provider of AI-free results: learner code runs in QuickJS compiled to WASM. */
+const CODE_RUNTIME = 'quickjs-wasm';
+
 @Injectable()
 export class ScoringService {
   private readonly logger = new Logger('Scoring');
@@ -31,6 +47,7 @@ export class ScoringService {
     private readonly references: ReferenceModels,
     @Inject(SCORER_SETTINGS) private readonly settings: ScorerSettings,
     private readonly certificates: CertificateIssuer,
+    private readonly codingSessions: CodingSessionRepository,
   ) {}
 
   async score(job: ClaimedScoringJob): Promise<void> {
@@ -43,20 +60,28 @@ export class ScoringService {
     if (claim === null) return; // already ended (a duplicate delivery): nothing to do
     const input = await this.scoring.loadInput(job.submissionId);
     if (!input) throw new Error(`submission ${job.submissionId} vanished while claimed`);
-    const spec = modelSpecOf(input);
-    const environment: ScoringEnvironment = {
-      scorerId: scorer.id,
-      host: scorer.host,
-      scorerVersion: scorer.version,
-      deviceClass: spec.deviceClass,
-      executionProvider: spec.session.executionProviders[0] ?? 'cpu',
-      ortVersion: scorer.ortVersion,
-      cpuModel: scorer.cpuModel,
-      gpuModel: scorer.gpuModel,
-      intraOpNumThreads: spec.session.intraOpNumThreads,
-    };
+    const progress = (phase: string, value: number) => this.progress(job.submissionId, claim, phase, value);
+    const end =
+      input.challenge.kind === 'AI_FREE_SESSION' ? await this.scoreCode(input, progress) : await this.scoreModel(job, input, progress);
+    if (end === SUPERSEDED) return;
 
-    if (!(await this.progress(job.submissionId, claim, 'fetching', 0.05))) return;
+    const written = await this.transactions.run(async (tx) => {
+      const finished = await this.scoring.finish(job.submissionId, claim, job.id, scorer.id, end, tx);
+      if (!finished) return false;
+      // Every result is signed, rejected ones too: the evidence of what was measured.
+      await this.certificates.issueForSubmission(job.submissionId, tx);
+      await this.announce(job.submissionId, tx);
+      return true;
+    });
+    if (!written) this.logger.warn(`submission ${job.submissionId}: claim ${claim} was superseded; its result was not written`);
+  }
+
+  /** OPTIMIZE_MODEL and PORT_TO_JAX: fetch the model (and source archive) within limits, then the model pipeline. */
+  private async scoreModel(job: ClaimedScoringJob, input: ScoringInput, progress: Progress): Promise<ScoringEnd | typeof SUPERSEDED> {
+    const spec = modelSpecOf(input);
+    const environment = this.environment(spec.deviceClass, spec.session.executionProviders[0] ?? 'cpu', spec.session.intraOpNumThreads);
+
+    if (!(await progress('fetching', 0.05))) return SUPERSEDED;
     const withinLimit = (sha256: string, limit: number) =>
       this.artifacts.read(sha256, limit).catch((error: unknown) => {
         if (error instanceof ArtifactTooLargeError) return null;
@@ -80,7 +105,7 @@ export class ScoringService {
               message: `the source archive is larger than ${sourceLimit} bytes; leave out data and build outputs`,
             }
           : null;
-    const end = !tooLarge
+    return !tooLarge
       ? await scoreModel({
           spec,
           points: input.challenge.points,
@@ -92,20 +117,42 @@ export class ScoringService {
           environment,
           timeoutMs: this.settings.taskTimeoutMs,
           sandbox: this.sandbox,
-          progress: (phase, progress) => this.progress(job.submissionId, claim, phase, progress),
+          progress,
         })
       : endFromCheck(tooLarge, environment);
-    if (end === SUPERSEDED) return;
+  }
 
-    const written = await this.transactions.run(async (tx) => {
-      const finished = await this.scoring.finish(job.submissionId, claim, job.id, scorer.id, end, tx);
-      if (!finished) return false;
-      // Every result is signed, rejected ones too: the evidence of what was measured.
-      await this.certificates.issueForSubmission(job.submissionId, tx);
-      await this.announce(job.submissionId, tx);
-      return true;
+  /** AI_FREE_SESSION: the code pipeline, judged with the edit log as it stood at submission. */
+  private async scoreCode(input: ScoringInput, progress: Progress): Promise<ScoringEnd | typeof SUPERSEDED> {
+    if (!input.code) throw new Error(`AI-free submission ${input.submissionId} holds no code`);
+    const submitted = input.code;
+    return scoreCode({
+      challenge: codeChallengeOf(input),
+      points: input.challenge.points,
+      code: submitted.code,
+      language: submitted.language as CodeLanguage,
+      editLog: () => this.codingSessions.editLog(submitted.codingSessionId, submitted.editLogCutoffMs),
+      submittedAtMs: submitted.editLogCutoffMs,
+      environment: this.environment('cpu', CODE_RUNTIME, null),
+      timeoutMs: this.settings.taskTimeoutMs,
+      sandbox: this.sandbox,
+      progress,
     });
-    if (!written) this.logger.warn(`submission ${job.submissionId}: claim ${claim} was superseded; its result was not written`);
+  }
+
+  private environment(deviceClass: string, executionProvider: string, intraOpNumThreads: number | null): ScoringEnvironment {
+    const scorer = this.identity.registration();
+    return {
+      scorerId: scorer.id,
+      host: scorer.host,
+      scorerVersion: scorer.version,
+      deviceClass,
+      executionProvider,
+      ortVersion: scorer.ortVersion,
+      cpuModel: scorer.cpuModel,
+      gpuModel: scorer.gpuModel,
+      intraOpNumThreads,
+    };
   }
 
   /** A job whose retries ran out: the submission FAILS by the platform's fault and does not use the quota. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
+import type { EditBatch, EditEvent } from '@app/domain';
 import type { Db } from '../transaction';
 
 export interface CodingSessionRecord {
@@ -72,8 +73,16 @@ export class CodingSessionRepository {
     return rows.map((row) => row.seq);
   }
 
-  /** Every batch of a session, by seq. */
-  batches(sessionId: string): Promise<EditBatchRecord[]> {
-    return this.prisma.editBatch.findMany({ where: { sessionId }, select: BATCH, orderBy: { seq: 'asc' } });
+  /**
+   * A session's edit log, batch by batch in seq order; with `receivedUpToMs`, only the batches the
+   * server received by then (ms since the session started).
+   */
+  async editLog(sessionId: string, receivedUpToMs?: number): Promise<EditBatch[]> {
+    const rows = await this.prisma.editBatch.findMany({
+      where: { sessionId, ...(receivedUpToMs === undefined ? {} : { receivedAt: { lte: receivedUpToMs } }) },
+      select: { seq: true, events: true, receivedAt: true },
+      orderBy: { seq: 'asc' },
+    });
+    return rows.map((row) => ({ seq: row.seq, events: row.events as unknown as EditEvent[], receivedAt: row.receivedAt }));
   }
 }

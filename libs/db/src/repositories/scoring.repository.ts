@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
 import type { Db } from '../transaction';
+import { SUBMITTED_CODE, submittedCodeOf, type SubmittedCode } from './submitted-code';
 
 /** Everything a scorer needs to score one submission, hidden material included. Never served. */
 export interface ScoringInput {
@@ -10,6 +11,8 @@ export interface ScoringInput {
   status: 'QUEUED' | 'RUNNING' | 'SCORED' | 'REJECTED' | 'FAILED';
   modelSha256: string | null;
   sourceSha256: string | null;
+  /** AI_FREE_SESSION: the code, its session and the edit-log cutoff. */
+  code: SubmittedCode | null;
   secretSeed: string;
   challenge: {
     id: string;
@@ -55,6 +58,7 @@ export class ScoringRepository {
         status: true,
         modelSha256: true,
         sourceSha256: true,
+        ...SUBMITTED_CODE,
         attempt: { select: { secretSeed: true, challengeVersion: true } },
         challenge: { select: { id: true, slug: true, kind: true, points: true } },
       },
@@ -71,6 +75,7 @@ export class ScoringRepository {
       status: row.status,
       modelSha256: row.modelSha256,
       sourceSha256: row.sourceSha256,
+      code: submittedCodeOf(row),
       secretSeed: row.attempt.secretSeed,
       challenge: {
         ...row.challenge,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 import type { Db } from '../transaction';
+import { SUBMITTED_CODE, submittedCodeOf, type SubmittedCode } from './submitted-code';
 
 export interface SubmissionRecord {
   id: string;
@@ -14,6 +15,9 @@ export interface SubmissionRecord {
   rejectionMessage: string | null;
   modelSha256: string | null;
   sourceSha256: string | null;
+  /** AI_FREE_SESSION: the session the code was written in, and its language. */
+  codingSessionId: string | null;
+  language: string | null;
   rescoreOfId: string | null;
   countsTowardQuota: boolean;
   createdAt: Date;
@@ -45,6 +49,8 @@ const SUBMISSION = {
   rejectionMessage: true,
   modelSha256: true,
   sourceSha256: true,
+  codingSessionId: true,
+  language: true,
   rescoreOfId: true,
   countsTowardQuota: true,
   createdAt: true,
@@ -79,12 +85,22 @@ export class SubmissionRepository {
       challengeId: string;
       modelSha256: string | null;
       sourceSha256: string | null;
+      codingSessionId?: string;
+      code?: string;
+      language?: string;
+      editLogCutoffMs?: number;
       rescoreOfId?: string | null;
       countsTowardQuota?: boolean;
     },
     db: Db = this.prisma,
   ): Promise<SubmissionRecord> {
     return db.submission.create({ data, select: SUBMISSION });
+  }
+
+  /** What an AI_FREE_SESSION submission holds (null for other kinds): the code and where it was written. */
+  async codeOf(id: string): Promise<SubmittedCode | null> {
+    const row = await this.prisma.submission.findUnique({ where: { id }, select: SUBMITTED_CODE });
+    return row && submittedCodeOf(row);
   }
 
   async setJob(id: string, jobId: string, db: Db): Promise<void> {

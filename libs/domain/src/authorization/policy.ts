@@ -28,6 +28,7 @@ export enum Operation {
   StartSession = 'startSession',
   ViewSession = 'viewSession',
   RecordEdits = 'recordEdits',
+  SubmitCode = 'submitCode',
   ViewSessionPlayback = 'viewSessionPlayback',
 }
 
@@ -76,6 +77,8 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
   [Operation.ViewSession]: { audience: 'signed-in', relation: 'self', adminBypass: true },
   // Only the learner writes their edit log: an admin may look, never type into someone's session.
   [Operation.RecordEdits]: { audience: 'signed-in', relation: 'self', adminBypass: false },
+  // Only the learner submits the code of their own session.
+  [Operation.SubmitCode]: { audience: 'signed-in', relation: 'self', adminBypass: false },
   // The replay of the code over time (mentors, through reviews, later).
   [Operation.ViewSessionPlayback]: { audience: 'signed-in', relation: 'self', adminBypass: true },
 };

@@ -49,6 +49,24 @@ describe('buildCertificate', () => {
     expect(canonical).not.toContain('threads');
   });
 
+  it("carries an AI-free result's tests passed, never the hidden tests, the mentor view or the integrity evidence", () => {
+    const { payload, canonical } = buildCertificate(
+      CertificateSourceFactory.build({
+        modelSha256: null,
+        metrics: {
+          tests: { passed: 17, total: 17, compileError: null, tests: [{ name: 'ties keep the lower index', passed: true }] },
+          mentorTests: { tests: [{ output: 'hidden-argument-42' }] },
+          integrity: { flags: ['EXTERNAL_PASTE'], pastedChars: 512 },
+          comparison: { learner: { lines: 20 }, ai: { lines: 18 } },
+        },
+        flags: [],
+      }),
+    );
+    expect(payload.metrics).toEqual({ tests: { passed: 17, total: 17 } });
+    for (const secret of ['ties keep the lower index', 'hidden-argument-42', 'EXTERNAL_PASTE', 'pastedChars'])
+      expect(canonical).not.toContain(secret);
+  });
+
   it('names the source archive of a port, and leaves non-finite numbers out', () => {
     const { payload } = buildCertificate(
       CertificateSourceFactory.build({

@@ -51,6 +51,8 @@ export interface CertificateMetrics {
   baselinePeakMemoryBytes?: number;
   candidatePeakMemoryBytes?: number;
   parity?: { passed: boolean; batches: number; outputs: CertificateParityOutput[]; outputsOmitted?: number };
+  /** AI_FREE_SESSION: hidden tests passed of total (never their names or data; no integrity evidence, which is private). */
+  tests?: { passed: number; total: number };
 }
 
 /** Where it was measured. The scorer's host name and id stay private. */
@@ -134,7 +136,7 @@ export function buildCertificate(source: CertificateSource): BuiltCertificate {
   return { payload, canonical };
 }
 
-/** The summary of `metrics` a certificate carries: timing (`metrics.timing`) and parity (`metrics.parity`). */
+/** The summary of `metrics` a certificate carries: timing (`metrics.timing`), parity (`metrics.parity`), hidden tests passed (`metrics.tests`). */
 export function certificateMetrics(metrics: Record<string, unknown>): CertificateMetrics {
   const timing = record(metrics.timing);
   const summary: CertificateMetrics = {};
@@ -154,6 +156,10 @@ export function certificateMetrics(metrics: Record<string, unknown>): Certificat
       ...(outputs.length > CERTIFICATE_LIMITS.outputs ? { outputsOmitted: outputs.length - CERTIFICATE_LIMITS.outputs } : {}),
     };
   }
+  const tests = record(metrics.tests);
+  const passed = finite(tests?.passed);
+  const total = finite(tests?.total);
+  if (passed !== undefined && total !== undefined) summary.tests = { passed, total };
   return summary;
 }
 

@@ -4,3 +4,5 @@ export { playback, replay, type ReplayOutcome } from './replay';
 export * from './integrity-evidence';
 export * from './session-errors';
 export * from './session-clock';
+export * from './submitted-code';
+export * from './code-result';

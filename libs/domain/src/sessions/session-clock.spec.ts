@@ -1,6 +1,6 @@
 import { EditBatchProblemCode, validateEditBatch } from './edit-log';
 import {
-  acceptsEdits,
+  sessionTakesWork,
   editBatchProblemDetails,
   SESSION_GRACE_MS,
   sameEvents,
@@ -24,9 +24,9 @@ describe('the session clock', () => {
 
   it('takes edits until the grace after the deadline, and not a millisecond later', () => {
     const deadline = sessionDeadline(start, 45);
-    expect(acceptsEdits(deadline, new Date(deadline.getTime() + 3_000))).toBe(true);
-    expect(acceptsEdits(deadline, new Date(deadline.getTime() + SESSION_GRACE_MS))).toBe(true);
-    expect(acceptsEdits(deadline, new Date(deadline.getTime() + SESSION_GRACE_MS + 1))).toBe(false);
+    expect(sessionTakesWork(deadline, new Date(deadline.getTime() + 3_000))).toBe(true);
+    expect(sessionTakesWork(deadline, new Date(deadline.getTime() + SESSION_GRACE_MS))).toBe(true);
+    expect(sessionTakesWork(deadline, new Date(deadline.getTime() + SESSION_GRACE_MS + 1))).toBe(false);
   });
 });
 

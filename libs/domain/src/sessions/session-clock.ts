@@ -2,8 +2,8 @@ import { canonicalJson } from '../canonical-json';
 import type { EditBatchCandidate, EditBatchProblem, EditEvent, EditKind } from './edit-log';
 
 /**
- * Edits are accepted until this long after the deadline: a batch the client sent just before the
- * deadline may arrive a moment later (network, retries). Scoring still uses the deadline itself.
+ * Edits and submissions are accepted until this long after the deadline: what the client sent
+ * just before the deadline may arrive a moment later (network, retries).
  */
 export const SESSION_GRACE_MS = 5_000;
 
@@ -20,8 +20,11 @@ export function timeLeftMs(deadline: Date, now: Date): number {
   return Math.max(0, deadline.getTime() - now.getTime());
 }
 
-/** True while the session still takes edits: up to and including deadline + SESSION_GRACE_MS. */
-export function acceptsEdits(deadline: Date, now: Date): boolean {
+/**
+ * True while the session still takes edits and submissions: up to and including deadline +
+ * SESSION_GRACE_MS (the grace covers network delay only; it is the same for both).
+ */
+export function sessionTakesWork(deadline: Date, now: Date): boolean {
   return now.getTime() <= deadline.getTime() + SESSION_GRACE_MS;
 }
 

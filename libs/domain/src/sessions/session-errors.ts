@@ -15,6 +15,12 @@ export enum SessionErrorCode {
   EditBatchConflict = 'EDIT_BATCH_CONFLICT',
   /** sessionPlayback was asked for more than MAX_PLAYBACK_TIMES times at once. */
   TooManyPlaybackTimes = 'TOO_MANY_PLAYBACK_TIMES',
+  /** submitCode's language is not one the runner takes ("javascript" or "typescript"). */
+  LanguageUnsupported = 'LANGUAGE_UNSUPPORTED',
+  /** The submitted code is empty (only whitespace). */
+  CodeEmpty = 'CODE_EMPTY',
+  /** The submitted code is larger than MAX_CODE_BYTES of UTF-8; `details.limit` says how large it may be. */
+  CodeTooLarge = 'CODE_TOO_LARGE',
 }
 
 export class SessionError extends DomainError<SessionErrorCode> {}

@@ -26,6 +26,8 @@ export enum ScoringRejectionCode {
   SandboxCrashed = 'SANDBOX_CRASHED',
   /** The task ran out of the sandbox's memory. */
   SandboxLimit = 'SANDBOX_LIMIT',
+  /** AI_FREE_SESSION: the code does not parse (or, TypeScript, does not transpile); the message says where. */
+  CompileError = 'COMPILE_ERROR',
 }
 
 export enum ScoringFailureCode {
