@@ -1,3 +1,4 @@
+import { MAX_SESSION_LOG_BYTES } from '@app/domain';
 import { withClient } from '@app/testing';
 import { EditLogFactory } from '../../libs/domain/src/sessions/edit-log.factory';
 import { errorCode, errorReason, makeRole, register, type Account } from '../support/accounts';
@@ -203,6 +204,35 @@ describe('AI-free coding sessions over HTTP', () => {
     const next = await start(learner);
     expect(next.id).not.toBe(session.id);
     expect(next.attempt.id).toBe(session.attempt.id);
+  });
+
+  it("counts the stored log against the session's budget; a batch that would overflow it is EDIT_LOG_FULL and stores nothing", async () => {
+    const session = await freshSession(learner);
+    const logBytes = async () =>
+      Number((await sql<{ logBytes: number }>(`SELECT "logBytes" FROM "CodingSession" WHERE id = $1`, [session.id]))[0]!.logBytes);
+    const first = [{ kind: 'INSERT', at: 1, position: 0, text: 'abc' }];
+    ack(await record(learner, session.id, 0, first));
+    const firstBytes = Buffer.byteLength(JSON.stringify(first));
+    expect(await logBytes()).toBe(firstBytes);
+    // An identical resend is acknowledged and not counted again.
+    expect(ack(await record(learner, session.id, 0, first)).duplicate).toBe(true);
+    expect(await logBytes()).toBe(firstBytes);
+
+    // Leave exactly room for the next batch, then one byte less for the one after it.
+    const second = [{ kind: 'INSERT', at: 2, position: 3, text: 'd' }];
+    const secondBytes = Buffer.byteLength(JSON.stringify(second));
+    await sql(`UPDATE "CodingSession" SET "logBytes" = $2 WHERE id = $1`, [session.id, MAX_SESSION_LOG_BYTES - secondBytes]);
+    expect(ack(await record(learner, session.id, 1, second)).duplicate).toBe(false);
+    expect(await logBytes()).toBe(MAX_SESSION_LOG_BYTES);
+    const full = await record(learner, session.id, 2, [{ kind: 'INSERT', at: 3, position: 4, text: 'e' }]);
+    expect(errorCode(full)).toBe('BAD_USER_INPUT');
+    expect(errorReason(full)).toBe('EDIT_LOG_FULL');
+    expect(full.body.errors![0]!.extensions).toMatchObject({ limit: MAX_SESSION_LOG_BYTES });
+    expect(await storedBatches(session.id)).toEqual([
+      { seq: 0, eventCount: 1 },
+      { seq: 1, eventCount: 1 },
+    ]);
+    expect(await logBytes()).toBe(MAX_SESSION_LOG_BYTES);
   });
 
   it('refuses to start a session on a model challenge, and on an unknown one', async () => {

@@ -101,6 +101,7 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
     case SessionErrorCode.LanguageUnsupported:
     case SessionErrorCode.CodeEmpty:
     case SessionErrorCode.CodeTooLarge:
+    case SessionErrorCode.EditLogFull:
       return { code: 'BAD_USER_INPUT', httpStatus: 400 };
     case SessionErrorCode.SessionExpired:
     case SessionErrorCode.EditBatchConflict:

@@ -16,6 +16,7 @@ import {
   DomainError,
   editBatchProblemDetails,
   MAX_PLAYBACK_TIMES,
+  MAX_SESSION_LOG_BYTES,
   missingSequences,
   Operation,
   playback,
@@ -121,7 +122,7 @@ export class CodingSessionsService {
    * `duplicate: true` (even after the deadline, so a client whose ack was lost can retry), other
    * events under a stored seq are refused. New batches are taken until the deadline plus
    * SESSION_GRACE_MS. Answers the seqs still missing.
-   * @throws UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, EDIT_BATCH_INVALID, EDIT_BATCH_CONFLICT, SESSION_EXPIRED
+   * @throws UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, EDIT_BATCH_INVALID, EDIT_BATCH_CONFLICT, EDIT_LOG_FULL, SESSION_EXPIRED
    */
   async recordEdits(caller: Caller, input: EditBatchCandidate & { sessionId: string }, now = new Date()): Promise<EditAckView> {
     const session = await this.find(caller, input.sessionId, Operation.RecordEdits);
@@ -137,17 +138,22 @@ export class CodingSessionsService {
       duplicate,
     });
 
-    const stored = await this.sessions.findBatch(session.id, input.seq);
-    if (stored) return ack(this.isResend(stored, events, input.seq));
+    const existing = await this.sessions.findBatch(session.id, input.seq);
+    if (existing) return ack(this.isResend(existing, events, input.seq));
     this.assertOpen(session, now);
-    const inserted = await this.sessions.insertBatch({
-      sessionId: session.id,
-      seq: input.seq,
-      events,
-      receivedAt: now.getTime() - session.startedAt.getTime(),
-    });
+    const stored = await this.sessions.insertBatch(
+      { sessionId: session.id, seq: input.seq, events, receivedAt: now.getTime() - session.startedAt.getTime() },
+      MAX_SESSION_LOG_BYTES,
+    );
+    if (stored === 'log-full') {
+      throw new SessionError(
+        SessionErrorCode.EditLogFull,
+        `session ${session.id} holds the most edit log it may (${MAX_SESSION_LOG_BYTES} bytes); submit your code or start a new session`,
+        { limit: MAX_SESSION_LOG_BYTES },
+      );
+    }
     // A concurrent resend of the same seq won the insert: judge ours against what it stored.
-    if (!inserted) return ack(this.isResend((await this.sessions.findBatch(session.id, input.seq))!, events, input.seq));
+    if (stored === 'duplicate') return ack(this.isResend((await this.sessions.findBatch(session.id, input.seq))!, events, input.seq));
     return ack(false);
   }
 

@@ -56,15 +56,30 @@ export class CodingSessionRepository {
   }
 
   /**
-   * Stores a batch once: false when a batch with this seq is already there (a concurrent resend
-   * won), in which case nothing was written.
+   * Stores a batch once, within the session's log budget: the batch's bytes are reserved on the
+   * session (only while the log stays at most `maxLogBytes`) and the batch inserted in one
+   * transaction. @returns 'duplicate' when a batch with this seq is already there (a concurrent
+   * resend won; nothing written), 'log-full' when it would not fit (nothing written).
    */
-  async insertBatch(data: { sessionId: string; seq: number; events: unknown[]; receivedAt: number }): Promise<boolean> {
-    const { count } = await this.prisma.editBatch.createMany({
-      data: [{ ...data, events: data.events as Prisma.InputJsonValue, eventCount: data.events.length }],
-      skipDuplicates: true,
+  async insertBatch(
+    data: { sessionId: string; seq: number; events: unknown[]; receivedAt: number },
+    maxLogBytes: number,
+  ): Promise<'inserted' | 'duplicate' | 'log-full'> {
+    const bytes = Buffer.byteLength(JSON.stringify(data.events), 'utf8');
+    return this.prisma.$transaction(async (tx) => {
+      const reserved = await tx.codingSession.updateMany({
+        where: { id: data.sessionId, logBytes: { lte: maxLogBytes - bytes } },
+        data: { logBytes: { increment: bytes } },
+      });
+      if (reserved.count === 0) return 'log-full';
+      const { count } = await tx.editBatch.createMany({
+        data: [{ ...data, events: data.events as Prisma.InputJsonValue, eventCount: data.events.length }],
+        skipDuplicates: true,
+      });
+      if (count === 1) return 'inserted';
+      await tx.codingSession.update({ where: { id: data.sessionId }, data: { logBytes: { decrement: bytes } } });
+      return 'duplicate';
     });
-    return count === 1;
   }
 
   /** The seqs stored for a session, ascending. */

@@ -56,6 +56,13 @@ export const MAX_BATCH_TEXT_BYTES = 256 * 1024;
 /** The largest seq accepted: 100,000 batches of 500 events is far beyond any session, and it bounds `missingSequences`. */
 export const MAX_SEQ = 100_000;
 
+/**
+ * The most a session's stored edit log may hold, as JSON: a fast typist's hour is ~3 MB (36,000
+ * one-character events), so 16 MiB leaves room for hundreds of large pastes while one session
+ * cannot fill the database (100,000 batches of 256 KiB would be 25 GB).
+ */
+export const MAX_SESSION_LOG_BYTES = 16 * 1024 * 1024;
+
 export const EDIT_BATCH_LIMITS: Readonly<EditBatchLimits> = Object.freeze({
   maxEventsPerBatch: MAX_EVENTS_PER_BATCH,
   maxEventTextBytes: MAX_EVENT_TEXT_BYTES,

@@ -11,6 +11,8 @@ export enum SessionErrorCode {
    * `details.eventIndex` the first offending event when there is one.
    */
   EditBatchInvalid = 'EDIT_BATCH_INVALID',
+  /** The session's edit log is full (MAX_SESSION_LOG_BYTES); `details.limit` is the cap. Nothing was stored. */
+  EditLogFull = 'EDIT_LOG_FULL',
   /** A batch with this seq is already stored with different events; a resend must be identical. */
   EditBatchConflict = 'EDIT_BATCH_CONFLICT',
   /** sessionPlayback was asked for more than MAX_PLAYBACK_TIMES times at once. */

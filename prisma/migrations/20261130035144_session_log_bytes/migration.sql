@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "CodingSession" ADD COLUMN     "logBytes" INTEGER NOT NULL DEFAULT 0;
