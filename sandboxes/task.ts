@@ -12,6 +12,7 @@ import type { ModelCheckResult, ModelCheckTask } from './onnx/check-model';
 import type { ProvidersResult, ProvidersTask } from './onnx/probe-providers';
 import type { ParityResult, ParityTask } from './onnx/types';
 import type { ProbeResult, ProbeTask } from './probe/types';
+import type { ReportCheckResult, ReportCheckTask } from './report/types';
 
 export type SandboxTask =
   | ({ kind: 'onnx.check' } & ModelCheckTask)
@@ -22,6 +23,7 @@ export type SandboxTask =
   | ({ kind: 'code.hidden-tests' } & CodeRunTask)
   | ({ kind: 'code.metrics' } & CodeMetricsTask)
   | ({ kind: 'archive.list' } & SourceArchiveTask)
+  | ({ kind: 'report.check' } & ReportCheckTask)
   | ({ kind: 'probe' } & ProbeTask);
 
 /** The result type of each task kind. */
@@ -34,6 +36,7 @@ export interface SandboxResults {
   'code.hidden-tests': CodeRunResult;
   'code.metrics': CodeMetrics;
   'archive.list': SourceArchiveResult;
+  'report.check': ReportCheckResult;
   probe: ProbeResult;
 }
 

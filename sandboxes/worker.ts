@@ -7,6 +7,7 @@ import { measureCode, runHiddenTests } from './code-runner';
 import { benchmarkModels, checkModel, evaluateParity, measureModelMemory } from './onnx';
 import { probeProviders } from './onnx/probe-providers';
 import { runProbe } from './probe';
+import { checkReport } from './report';
 import type { SandboxResults, SandboxTask } from './task';
 
 export default async function runSandboxTask(task: SandboxTask): Promise<SandboxResults[SandboxTask['kind']]> {
@@ -27,6 +28,8 @@ export default async function runSandboxTask(task: SandboxTask): Promise<Sandbox
       return measureModelMemory(task);
     case 'archive.list':
       return listSourceArchive(task);
+    case 'report.check':
+      return checkReport(task);
     case 'probe':
       return runProbe(task);
     default:
