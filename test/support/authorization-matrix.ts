@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Operation, POLICY, type Role, type Rule } from '@app/domain';
+import { withClient } from '@app/testing';
 import { makeRole, register, type Account } from './accounts';
 import type { GraphqlResponse, TestApp } from './test-app';
 
@@ -37,7 +38,15 @@ export function expectedOutcome(rule: Rule, persona: Persona): Exclude<Outcome, 
   if (rule.audience === 'session' && facts.via !== 'session') return 'FORBIDDEN';
   if (Array.isArray(rule.audience) && !rule.audience.includes(facts.role!)) return 'FORBIDDEN';
   if (rule.adminBypass && facts.role === 'ADMIN') return 'allowed';
-  const related = { any: true, self: facts.self, 'team-member': facts.teamMember, 'team-owner': facts.teamOwner }[rule.relation];
+  const reviewer = !facts.self && !facts.teamMember;
+  const related = {
+    any: true,
+    self: facts.self,
+    'team-member': facts.teamMember,
+    'team-owner': facts.teamOwner,
+    reviewer,
+    'self-or-reviewer': facts.self || ((facts.role === 'MENTOR' || facts.role === 'ADMIN') && reviewer),
+  }[rule.relation];
   return related ? 'allowed' : 'FORBIDDEN';
 }
 
@@ -53,6 +62,8 @@ export interface World {
   learnerApiToken: { id: string; token: string };
   /** The learner's open AI-free session. */
   learnerSessionId: string;
+  /** The review the learner asked for on their submission (marked SCORED in the database for it). */
+  learnerReviewId: string;
   teammate: Account;
   team: { slug: string; inviteCode: string };
   otherTeamLearner: Account;
@@ -163,6 +174,42 @@ export const SCENARIOS: Record<Operation, Scenario> = {
       variables: { input: { sessionId: w.learnerSessionId, code: 'function softmax(xs) { return xs; }', language: 'javascript' } },
     }),
   },
+  [Operation.SubmitReport]: {
+    request: (w) => ({
+      query: 'mutation($i: SubmitReportInput!) { submitReport(input: $i) { id status } }',
+      variables: {
+        i: { attemptId: w.learnerAttemptId, markdown: '# Method\n\nI fused the layers.', evidenceSubmissionId: w.learnerSubmissionId },
+      },
+    }),
+  },
+  [Operation.RequestReview]: {
+    request: (w) => ({
+      query: 'mutation($id: ID!) { requestReview(submissionId: $id) { id state } }',
+      variables: { id: w.learnerSubmissionId },
+    }),
+  },
+  [Operation.ViewReview]: {
+    request: (w) => ({ query: 'query($id: ID!) { review(id: $id) { id state } }', variables: { id: w.learnerReviewId } }),
+  },
+  [Operation.ViewReviewQueue]: { request: () => ({ query: '{ reviewQueue(first: 5) { edges { node { id } } } }' }) },
+  [Operation.ClaimReview]: {
+    request: (w) => ({ query: 'mutation($id: ID!) { claimReview(reviewId: $id) { id state } }', variables: { id: w.learnerReviewId } }),
+  },
+  [Operation.ReleaseReview]: {
+    request: (w) => ({ query: 'mutation($id: ID!) { releaseReview(reviewId: $id) { id state } }', variables: { id: w.learnerReviewId } }),
+  },
+  [Operation.CommentOnReview]: {
+    request: (w) => ({
+      query: 'mutation($i: ReviewCommentInput!) { commentOnReview(input: $i) { id } }',
+      variables: { i: { reviewId: w.learnerReviewId, body: 'A question about the method.' } },
+    }),
+  },
+  [Operation.DecideReview]: {
+    request: (w) => ({
+      query: 'mutation($i: DecideReviewInput!) { decideReview(input: $i) { id state } }',
+      variables: { i: { reviewId: w.learnerReviewId, decision: 'REQUEST_CHANGES', summary: 'Add the commands.' } },
+    }),
+  },
   [Operation.ViewSessionPlayback]: {
     request: (w) => ({ query: 'query($id: ID!) { sessionPlayback(id: $id, atMs: [0, 1000]) }', variables: { id: w.learnerSessionId } }),
   },
@@ -234,6 +281,12 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
     `mutation { submitModel(input: { attemptId: "${learnerModelAttemptId}", modelSha256: "${learnerArtifact}" }) { id } }`,
   );
   const session = await call(app, learner!, `mutation { startSession(challengeSlug: "${MATRIX_SESSION_CHALLENGE}") { id } }`);
+  const learnerSubmissionId = (submitted.submitModel as { id: string }).id;
+  // Nothing scores in the matrix: the submission is marked SCORED so it can be reviewed and documented.
+  await withClient(app.database.url, (client) =>
+    client.query(`UPDATE "Submission" SET status = 'SCORED' WHERE id = $1`, [learnerSubmissionId]),
+  );
+  const requested = await call(app, learner!, `mutation { requestReview(submissionId: "${learnerSubmissionId}") { id } }`);
   const fresh = async (account: Account): Promise<Account> => {
     const signedIn = await app.graphql('mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }', {
       e: account.email,
@@ -247,7 +300,8 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
     learnerAttemptId: (attempt.startAttempt as { id: string }).id,
     learnerArtifact,
     learnerModelAttemptId,
-    learnerSubmissionId: (submitted.submitModel as { id: string }).id,
+    learnerSubmissionId,
+    learnerReviewId: (requested.requestReview as { id: string }).id,
     teammate: teammate!,
     team: { slug, inviteCode },
     learnerApiToken: { id: apiToken.id, token },

@@ -22,6 +22,8 @@ import { ArtifactsModule } from './artifacts/artifacts.module';
 import { SubmissionsModule } from './submissions/submissions.module';
 import { CertificatesModule } from './certificates/certificates.module';
 import { CodingSessionsModule } from './sessions/coding-sessions.module';
+import { ReviewsModule } from './reviews/reviews.module';
+import { LeaderboardsModule } from './leaderboards/leaderboards.module';
 import { StorageModule } from '@app/storage';
 import { UsersModule } from './users/users.module';
 import { EventsModule } from '@app/events';
@@ -65,6 +67,8 @@ export class AppModule {
         SubmissionsModule,
         CertificatesModule,
         CodingSessionsModule,
+        ReviewsModule,
+        LeaderboardsModule,
         // Single-process mode: this process also scores, its sandbox host a child of it.
         ...(config.scorer === 'embedded' ? [ScorerModule] : []),
       ],

@@ -68,6 +68,7 @@ export const environmentSchema = z.object({
   SCORER_CONCURRENCY: wholeNumber(1, 16, 1),
   SANDBOX_MEMORY_MB: boundedWholeNumber(256, 262_144, ' of MiB').optional(),
   SANDBOX_TASK_TIMEOUT_MS: wholeNumber(1_000, 3_600_000, 120_000, ' of milliseconds'),
+  REVIEW_LEASE_SECONDS: wholeNumber(1, 86_400, 1_800, ' of seconds'),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -100,6 +101,8 @@ export interface AppConfig {
   sandboxMemoryMb: number | undefined;
   /** Default time limit of one sandbox task (a challenge may set its own). */
   sandboxTaskTimeoutMs: number;
+  /** How long a mentor's claim on a review holds before it returns to the queue. */
+  reviewLeaseMs: number;
   /** Scratch server for `npm run db:new-migration` (its role needs CREATEDB); else a throwaway embedded one. */
   shadowDatabaseUrl: string | undefined;
 }
@@ -124,6 +127,7 @@ export function toAppConfig(env: Environment, cwd: string): AppConfig {
     scorerConcurrency: env.SCORER_CONCURRENCY,
     sandboxMemoryMb: env.SANDBOX_MEMORY_MB,
     sandboxTaskTimeoutMs: env.SANDBOX_TASK_TIMEOUT_MS,
+    reviewLeaseMs: env.REVIEW_LEASE_SECONDS * 1_000,
     s3: {
       ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
       region: env.S3_REGION,

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       scorerConcurrency: 1,
       sandboxMemoryMb: undefined,
       sandboxTaskTimeoutMs: 120_000,
+      reviewLeaseMs: 1_800_000,
       s3: { region: 'us-east-1', forcePathStyle: false },
     });
   });

@@ -11,3 +11,4 @@ export * from './scoring';
 export * from './canonical-json';
 export * from './certificates';
 export * from './sessions';
+export * from './reviews';

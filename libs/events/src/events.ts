@@ -26,17 +26,34 @@ export const submissionEventSchema = z.object({
   at: timestamp,
 });
 
+export const REVIEW_STATES = ['PENDING', 'CLAIMED', 'CHANGES_REQUESTED', 'APPROVED', 'ABANDONED'] as const;
+
+/** A review changed: claimed, released, commented on, decided, resubmitted, expired (→ subscribers of that review). */
+export const reviewEventSchema = z.object({
+  topic: z.literal('review'),
+  reviewId: id,
+  learnerId: id,
+  state: z.enum(REVIEW_STATES),
+  at: timestamp,
+});
+
 /**
  * Every event the platform publishes, discriminated by `topic`. Adding a topic: define its
  * schema above and add it to this list (the type, validation and `Topic` follow).
  */
-export const platformEventSchema = z.discriminatedUnion('topic', [submissionEventSchema]);
+export const platformEventSchema = z.discriminatedUnion('topic', [submissionEventSchema, reviewEventSchema]);
 
 export type PlatformEvent = z.infer<typeof platformEventSchema>;
 export type Topic = PlatformEvent['topic'];
 /** The event of one topic: `EventOf<'submission'>`. */
 export type EventOf<T extends Topic> = Extract<PlatformEvent, { topic: T }>;
 export type SubmissionEvent = EventOf<'submission'>;
+export type ReviewEvent = EventOf<'review'>;
+
+/** The event announcing that a review changed (subscribers re-read it). */
+export function reviewEvent(review: { id: string; learnerId: string; state: ReviewEvent['state'] }, at: Date = new Date()): ReviewEvent {
+  return { topic: 'review', reviewId: review.id, learnerId: review.learnerId, state: review.state, at: at.toISOString() };
+}
 
 /**
  * The event announcing a submission's current state, from its row (or the record a repository

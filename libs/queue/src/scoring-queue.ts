@@ -91,6 +91,19 @@ export class ScoringQueue {
     this.working.push(SCORING_DEAD_LETTER_QUEUE);
   }
 
+  /**
+   * Runs `handler` on a cron schedule (UTC). pg-boss keeps the schedule in the database and sends
+   * one job per tick whichever processes run it, so N replicas calling this run the handler once
+   * per tick between them, and a tick missed while every process was down runs at the next one.
+   */
+  async schedule(name: string, cron: string, handler: () => Promise<void>): Promise<void> {
+    const boss = await this.started();
+    await ensureQueue(boss, name, { retryLimit: 0, expireInSeconds: 300 });
+    await boss.schedule(name, cron, null, { tz: 'UTC' });
+    await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 5 }, async () => handler());
+    this.working.push(name);
+  }
+
   /** Enqueues scoring of a submission through `db` (the submission's transaction). @returns the job id */
   async enqueue(job: ScoringJob, deviceClass: string, db: SqlExecutor): Promise<string> {
     const boss = await this.started();

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiTokenRepository, AuditRepository, TransactionRunner, type ApiTokenRecord } from '@app/db';
-import { AuthError, AuthErrorCode, CommonErrorCode, DomainError, normaliseTokenName, Operation } from '@app/domain';
+import { AuthError, AuthErrorCode, CommonErrorCode, DomainError, isUuid, normaliseTokenName, Operation } from '@app/domain';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
 import { connectionFromRows, takeFor } from '../graphql/pagination/connection-from-rows';
@@ -61,7 +61,7 @@ export class ApiTokensService {
 
   /** Revokes a token of the caller's (admins: anyone's). Revoking twice is fine. @throws NOT_FOUND, FORBIDDEN */
   async revoke(caller: Caller, id: string): Promise<ApiTokenRecord> {
-    const token = /^[0-9a-f-]{36}$/i.test(id) ? await this.apiTokens.findById(id) : null;
+    const token = isUuid(id) ? await this.apiTokens.findById(id) : null;
     if (!token) {
       this.authorization.signedIn(caller); // anonymous callers learn nothing
       throw new DomainError(CommonErrorCode.NotFound, `no API token ${id}`);

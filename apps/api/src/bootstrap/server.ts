@@ -9,6 +9,7 @@ import { EmbeddedDatabase, migrate } from '@app/db';
 import { AppModule } from '../app.module';
 import { CatalogService } from '../challenges/catalog.service';
 import { LifecycleService } from '../health/lifecycle.service';
+import { ReviewMaintenanceService } from '../reviews/review-maintenance.service';
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:3000 */
@@ -84,6 +85,8 @@ export async function serve(
   try {
     // Every start brings the database in line with this build's challenge catalog (new versions for changed definitions).
     await app.get(CatalogService).sync();
+    // Review timeouts run on the job queue's schedule, shared by every replica.
+    await app.get(ReviewMaintenanceService).start();
     await app.listen({ port: config.port, host: config.host }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE')
         throw new ConfigError(

@@ -8,7 +8,7 @@ import {
   type ChallengeKindName,
   type ChallengeRecord,
 } from '@app/db';
-import { CommonErrorCode, DomainError, Operation, quotaWindow } from '@app/domain';
+import { CommonErrorCode, DomainError, isUuid, Operation, quotaWindow } from '@app/domain';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
 import { connectionFromRows, takeFor } from '../graphql/pagination/connection-from-rows';
@@ -71,7 +71,7 @@ export class ChallengesService {
   /** An attempt, to its learner and admins. @throws NOT_FOUND, FORBIDDEN */
   async attempt(caller: Caller, id: string): Promise<AttemptRecord> {
     this.authorization.signedIn(caller);
-    const attempt = /^[0-9a-f-]{36}$/i.test(id) ? await this.attempts.findById(id) : null;
+    const attempt = isUuid(id) ? await this.attempts.findById(id) : null;
     if (!attempt) throw new DomainError(CommonErrorCode.NotFound, `no attempt ${id}`);
     this.authorization.authorize(caller, Operation.ViewAttempt, { userId: attempt.userId });
     return attempt;

@@ -6,6 +6,7 @@ import {
   CertificateErrorCode,
   CommonErrorCode,
   PaginationErrorCode,
+  ReviewErrorCode,
   SessionErrorCode,
   TeamErrorCode,
   type DomainErrorCode,
@@ -102,9 +103,21 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
     case SessionErrorCode.CodeEmpty:
     case SessionErrorCode.CodeTooLarge:
     case SessionErrorCode.EditLogFull:
+    case SubmissionErrorCode.ReportTooLarge:
+    case SubmissionErrorCode.ReportEmpty:
+    case SubmissionErrorCode.EvidenceInvalid:
+    case ReviewErrorCode.RubricInvalid:
+    case ReviewErrorCode.CommentInvalid:
+    case ReviewErrorCode.NotReviewable:
       return { code: 'BAD_USER_INPUT', httpStatus: 400 };
     case SessionErrorCode.SessionExpired:
     case SessionErrorCode.EditBatchConflict:
+      return { code: 'CONFLICT', httpStatus: 409 };
+    case ReviewErrorCode.ConflictOfInterest:
+      return { code: 'FORBIDDEN', httpStatus: 403 };
+    case ReviewErrorCode.NotClaimable:
+    case ReviewErrorCode.ClaimLimit:
+    case ReviewErrorCode.NotClaimHolder:
       return { code: 'CONFLICT', httpStatus: 409 };
     default:
       return assertUnreachable(code);

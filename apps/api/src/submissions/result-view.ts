@@ -1,9 +1,11 @@
 import type { ResultRecord } from '@app/db';
+import type { ReportCheckResult } from '../../../../sandboxes/report/types';
 import { storedCodeResultOf, storedTimingOf, type IntegrityEvidence, type StoredTestReport } from '@app/domain';
 import type {
   IntegrityReport,
   OutputParity,
   ParityReport,
+  ReportChecks,
   Result,
   ScoringEnvironment,
   SourceFile,
@@ -40,6 +42,7 @@ export function toResult(record: ResultRecord): Result {
     tests: code?.tests ? toTestReport(code.tests) : null,
     comparison: code?.comparison ?? null,
     integrity: code?.integrity ? toIntegrityReport(code.integrity) : null,
+    reportChecks: toReportChecks(record.metrics),
     environment: record.environment as unknown as ScoringEnvironment,
     flags: record.flags,
     certificateId: record.certificateId,
@@ -63,6 +66,23 @@ function toParity(parity: StoredParity): ParityReport {
       top1Agreement: finiteOrNull(output.top1Agreement),
       reason: output.reason ?? null,
     })),
+  };
+}
+
+/** The report checks a scorer stored (only when the checker read the report). */
+function toReportChecks(metrics: Record<string, unknown>): ReportChecks | null {
+  const checks = metrics.reportChecks as (ReportCheckResult & { ok: true }) | { ok: false } | undefined;
+  if (!checks?.ok) return null;
+  return {
+    evidenceSubmissionId: metrics.evidenceSubmissionId as string,
+    bytes: checks.bytes,
+    missingSections: checks.missingSections,
+    overclaims: checks.overclaims,
+    headings: checks.headings,
+    sections: checks.sections.map((section) => ({ required: section.required, heading: section.heading, line: section.line })),
+    checks: checks.checks,
+    claims: checks.claims.map((claim) => ({ ...claim, value: finiteOrNull(claim.value) ?? 0 })),
+    claimsOmitted: checks.claimsOmitted,
   };
 }
 

@@ -56,6 +56,20 @@ export class SubmitModelInput {
   sourceSha256?: string | null;
 }
 
+@InputType()
+export class SubmitReportInput {
+  @Field(() => ID, { description: 'Your attempt at a DOCUMENT_RESULTS challenge (startAttempt).' })
+  attemptId!: string;
+
+  @Field({ description: 'The report, Markdown (GFM); at most 200 KB of UTF-8.' })
+  markdown!: string;
+
+  @Field(() => ID, {
+    description: 'One of your SCORED submissions of the kind the challenge documents: the numbers are checked against it.',
+  })
+  evidenceSubmissionId!: string;
+}
+
 @ObjectType({ description: 'Why a submission was REJECTED (or FAILED by the platform), and what to change.' })
 export class Rejection {
   @Field({ description: 'e.g. PARITY_FAILED, MODEL_UNLOADABLE, SANDBOX_TIMEOUT, SANDBOX_LIMIT, PLATFORM_FAILED.' })
@@ -282,6 +296,110 @@ export class IntegrityReport {
   flags!: string[];
 }
 
+@ObjectType()
+export class ReportHeadingView {
+  @Field(() => Int)
+  depth!: number;
+
+  @Field()
+  text!: string;
+
+  @Field(() => Int)
+  line!: number;
+
+  @Field({ description: 'Anchor a review comment to it as "heading:<anchor>".' })
+  anchor!: string;
+}
+
+@ObjectType()
+export class ReportSectionView {
+  @Field({ description: 'The section the challenge requires.' })
+  required!: string;
+
+  @Field(() => String, { nullable: true, description: 'The heading that provides it (synonyms allowed), or null when missing.' })
+  heading!: string | null;
+
+  @Field(() => Int, { nullable: true })
+  line!: number | null;
+}
+
+@ObjectType({ description: 'One automatic check of a report, explained.' })
+export class ReportCheckView {
+  @Field({
+    description: 'SECTION_PRESENT, RESULTS_TABLE, REPRODUCTION_COMMANDS, CLAIM_SPEEDUP, CLAIM_LATENCY, CLAIM_MEMORY, CLAIM_ACCURACY.',
+  })
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  subject!: string | null;
+
+  @Field()
+  passed!: boolean;
+
+  @Field()
+  explanation!: string;
+
+  @Field(() => Int, { nullable: true })
+  line!: number | null;
+}
+
+@ObjectType({ description: 'A number the report claims, compared with what the evidence measured.' })
+export class ReportClaimView {
+  @Field({ description: 'speedup, latency, memory or accuracy.' })
+  kind!: string;
+
+  @Field()
+  text!: string;
+
+  @Field(() => Float)
+  value!: number;
+
+  @Field()
+  unit!: string;
+
+  @Field(() => Int)
+  line!: number;
+
+  @Field({ description: 'prose, heading or table.' })
+  source!: string;
+
+  @Field(() => String, { nullable: true, description: 'What it was compared with, e.g. "95% interval 1.52–1.61×".' })
+  measured!: string | null;
+
+  @Field({ description: 'CONSISTENT, EXCEEDS or UNVERIFIABLE.' })
+  verdict!: string;
+}
+
+@ObjectType({ description: 'DOCUMENT_RESULTS: the automatic checks of the report.' })
+export class ReportChecks {
+  @Field(() => ID, { description: 'The scored submission the report documents.' })
+  evidenceSubmissionId!: string;
+
+  @Field(() => Int)
+  bytes!: number;
+
+  @Field(() => [String], { description: 'Required sections the report lacks, in the order required.' })
+  missingSections!: string[];
+
+  @Field(() => Int, { description: 'Claims beyond their measurement.' })
+  overclaims!: number;
+
+  @Field(() => [ReportHeadingView])
+  headings!: ReportHeadingView[];
+
+  @Field(() => [ReportSectionView])
+  sections!: ReportSectionView[];
+
+  @Field(() => [ReportCheckView])
+  checks!: ReportCheckView[];
+
+  @Field(() => [ReportClaimView])
+  claims!: ReportClaimView[];
+
+  @Field(() => Int, { description: 'Claims judged but not listed.' })
+  claimsOmitted!: number;
+}
+
 @ObjectType({ description: 'The measured outcome of a scoring.' })
 export class Result {
   @Field(() => VerdictEnum)
@@ -337,6 +455,9 @@ export class Result {
     description: 'AI-free: evidence from the edit log, visible to you, your mentors and admins (never other learners).',
   })
   integrity?: IntegrityReport | null;
+
+  @Field(() => ReportChecks, { nullable: true, description: 'DOCUMENT_RESULTS: every automatic check of the report, explained.' })
+  reportChecks?: ReportChecks | null;
 
   @Field(() => ScoringEnvironment)
   environment!: ScoringEnvironment;

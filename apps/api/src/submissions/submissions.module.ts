@@ -19,7 +19,7 @@ import { SCORING_QUEUE, SubmissionsService } from './submissions.service';
     SubmissionProgressService,
     { provide: SCORING_QUEUE, inject: [DATABASE_URL], useFactory: (url: string) => new ScoringQueue(url) },
   ],
-  exports: [SubmissionsService],
+  exports: [SubmissionsService, SCORING_QUEUE],
 })
 export class SubmissionsModule implements OnApplicationShutdown {
   constructor(@Inject(SCORING_QUEUE) private readonly queue: ScoringQueue) {}

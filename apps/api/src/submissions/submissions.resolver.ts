@@ -6,7 +6,7 @@ import { ChallengesService } from '../challenges/challenges.service';
 import { asSubscriptionError } from '../graphql/graphql-error-formatter';
 import { ConnectionArgs } from '../graphql/pagination/connection.args';
 import { toResult } from './result-view';
-import { Rejection, Result, Submission, SubmissionConnection, SubmitModelInput } from './submission.model';
+import { Rejection, Result, Submission, SubmissionConnection, SubmitModelInput, SubmitReportInput } from './submission.model';
 import { SubmissionProgressService } from './submission-progress.service';
 import { SubmissionsService } from './submissions.service';
 
@@ -27,6 +27,13 @@ export class SubmissionsResolver {
   @Mutation(() => Submission, { description: 'Queues an uploaded model for scoring (counts against the daily quota).' })
   submitModel(@CurrentCaller() caller: Caller, @Args('input') input: SubmitModelInput): Promise<Submission> {
     return this.submissions.submitModel(caller, input) as Promise<Submission>;
+  }
+
+  @Mutation(() => Submission, {
+    description: 'Submits a report on one of your scored submissions; it is checked in the sandbox, then reviewed by a mentor.',
+  })
+  submitReport(@CurrentCaller() caller: Caller, @Args('input') input: SubmitReportInput): Promise<Submission> {
+    return this.submissions.submitReport(caller, input) as Promise<Submission>;
   }
 
   @Mutation(() => Submission, {

@@ -4,8 +4,10 @@ import {
   AttemptRepository,
   AuditRepository,
   ChallengeRepository,
+  ReviewRepository,
   sqlExecutorFor,
   SubmissionRepository,
+  TeamRepository,
   TransactionRunner,
   type ChallengeRecord,
   type DbTransaction,
@@ -13,7 +15,16 @@ import {
   type SubmissionRecord,
 } from '@app/db';
 import { EventBus, submissionEvent } from '@app/events';
-import { CommonErrorCode, DomainError, Operation, quotaWindow, SubmissionError, SubmissionErrorCode, isUuid } from '@app/domain';
+import {
+  CommonErrorCode,
+  DomainError,
+  isUuid,
+  MAX_REPORT_BYTES,
+  Operation,
+  quotaWindow,
+  SubmissionError,
+  SubmissionErrorCode,
+} from '@app/domain';
 import type { ScoringQueue } from '@app/queue';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
@@ -30,6 +41,7 @@ export interface NewSubmission {
   modelSha256: string | null;
   sourceSha256: string | null;
   code?: { codingSessionId: string; code: string; language: string; editLogCutoffMs: number };
+  report?: { reportMarkdown: string; evidenceSubmissionId: string };
 }
 
 @Injectable()
@@ -44,6 +56,8 @@ export class SubmissionsService {
     private readonly transactions: TransactionRunner,
     private readonly authorization: AuthorizationService,
     private readonly events: EventBus,
+    private readonly reviews: ReviewRepository,
+    private readonly teams: TeamRepository,
   ) {}
 
   /**
@@ -83,6 +97,58 @@ export class SubmissionsService {
     }
     return this.admit(
       { attemptId: attempt.id, userId: actor.userId, modelSha256: input.modelSha256, sourceSha256: input.sourceSha256 ?? null },
+      challenge,
+      { countsTowardQuota: true, actorId: actor.userId, rescoreOfId: null },
+    );
+  }
+
+  /**
+   * Submits a report (DOCUMENT_RESULTS) on one of the learner's own SCORED submissions of the kind
+   * the challenge documents. Its size is checked here (UTF-8 bytes, before anything is stored);
+   * the scorer parses and checks it in the sandbox against the evidence's measured result.
+   * @throws NOT_FOUND, FORBIDDEN, WRONG_SUBMISSION_KIND, REPORT_EMPTY, REPORT_TOO_LARGE, EVIDENCE_INVALID, QUOTA_EXCEEDED
+   */
+  async submitReport(
+    caller: Caller,
+    input: { attemptId: string; markdown: string; evidenceSubmissionId: string },
+  ): Promise<SubmissionRecord> {
+    this.authorization.signedIn(caller);
+    const attempt = isUuid(input.attemptId) ? await this.attempts.findById(input.attemptId) : null;
+    if (!attempt) throw new DomainError(CommonErrorCode.NotFound, `no attempt ${input.attemptId}`);
+    const actor = this.authorization.authorize(caller, Operation.SubmitReport, { userId: attempt.userId });
+    const challenge = (await this.challenges.findById(attempt.challengeId, attempt.challengeVersion))!;
+    const spec = (challenge.definition as { spec: { kind: string; documents?: string; maxReportBytes?: number } }).spec;
+    if (spec.kind !== 'DOCUMENT_RESULTS') {
+      throw new SubmissionError(
+        SubmissionErrorCode.WrongSubmissionKind,
+        `${challenge.slug} is a ${challenge.kind} challenge: it takes no report`,
+      );
+    }
+    if (input.markdown.trim() === '') throw new SubmissionError(SubmissionErrorCode.ReportEmpty, 'the report is empty');
+    const limit = spec.maxReportBytes ?? MAX_REPORT_BYTES;
+    const bytes = Buffer.byteLength(input.markdown, 'utf8');
+    if (bytes > limit) {
+      throw new SubmissionError(SubmissionErrorCode.ReportTooLarge, `the report is ${bytes} bytes of UTF-8; at most ${limit} are taken`, {
+        limit,
+      });
+    }
+    const evidence = isUuid(input.evidenceSubmissionId) ? await this.submissions.findById(input.evidenceSubmissionId) : null;
+    const evidenceChallenge = evidence && (await this.challenges.findById(evidence.challengeId));
+    if (!evidence || evidence.userId !== actor.userId || evidence.status !== 'SCORED' || evidenceChallenge?.kind !== spec.documents) {
+      throw new SubmissionError(
+        SubmissionErrorCode.EvidenceInvalid,
+        `the evidence must be one of your own SCORED ${spec.documents} submissions (its id from mySubmissions)`,
+        { documents: spec.documents ?? null },
+      );
+    }
+    return this.admit(
+      {
+        attemptId: attempt.id,
+        userId: actor.userId,
+        modelSha256: null,
+        sourceSha256: null,
+        report: { reportMarkdown: input.markdown, evidenceSubmissionId: evidence.id },
+      },
       challenge,
       { countsTowardQuota: true, actorId: actor.userId, rescoreOfId: null },
     );
@@ -134,11 +200,12 @@ export class SubmissionsService {
     const deviceClass = ((challenge.definition.spec as { deviceClass?: string }).deviceClass ?? 'cpu') as string;
     return this.transactions.run(async (tx) => {
       if (options.countsTowardQuota) await this.checkQuota(submission.userId, challenge, tx);
-      const { code, ...artifacts } = submission;
+      const { code, report, ...artifacts } = submission;
       const created = await this.submissions.create(
         {
           ...artifacts,
           ...code,
+          ...report,
           challengeId: challenge.id,
           rescoreOfId: options.rescoreOfId,
           countsTowardQuota: options.countsTowardQuota,
@@ -180,12 +247,26 @@ export class SubmissionsService {
     return this.submissions.resultOf(submission.id);
   }
 
-  /** A submission, to its learner and admins. @throws NOT_FOUND, FORBIDDEN */
+  /**
+   * A submission, to its learner and admins, and to the mentors who may review its attempt's
+   * review (never their own or their team's). @throws NOT_FOUND, FORBIDDEN
+   */
   async byId(caller: Caller, id: string): Promise<SubmissionRecord> {
     this.authorization.signedIn(caller);
     const submission = isUuid(id) ? await this.submissions.findById(id) : null;
     if (!submission) throw new DomainError(CommonErrorCode.NotFound, `no submission ${id}`);
-    this.authorization.authorize(caller, Operation.ViewSubmission, { userId: submission.userId });
+    const team = await this.teams.membershipOf(submission.userId);
+    const actor = this.authorization.authorize(caller, Operation.ViewSubmission, {
+      userId: submission.userId,
+      teamId: team?.teamId ?? null,
+    });
+    // A mentor (not the owner, not an admin) sees it only while its attempt has a review to do.
+    if (actor.userId !== submission.userId && actor.role === 'MENTOR' && !(await this.reviews.findBySubmissionAttempt(submission.id))) {
+      throw new DomainError(
+        CommonErrorCode.Forbidden,
+        `submission ${submission.id} is not under review; mentors see submissions through their reviews`,
+      );
+    }
     return submission;
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditRepository, TransactionRunner, UserRepository, type UserRecord } from '@app/db';
-import { AuthError, AuthErrorCode, CommonErrorCode, DomainError, Operation, ROLES, type Role } from '@app/domain';
+import { AuthError, AuthErrorCode, CommonErrorCode, DomainError, isUuid, Operation, ROLES, type Role } from '@app/domain';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
 
@@ -34,7 +34,7 @@ export class UsersService {
     if (!ROLES.includes(role)) throw new DomainError(CommonErrorCode.InvalidInput, `role must be one of ${ROLES.join(', ')}`);
     return this.transactions.run(async (tx) => {
       await this.users.lockRoles(tx);
-      const user = /^[0-9a-f-]{36}$/i.test(userId) ? await this.users.findById(userId, tx) : null;
+      const user = isUuid(userId) ? await this.users.findById(userId, tx) : null;
       if (!user) throw new DomainError(CommonErrorCode.NotFound, `no user ${userId}`);
       if (user.role === role) return user;
       if (user.role === 'ADMIN' && (await this.users.countAdmins(tx)) === 1) {

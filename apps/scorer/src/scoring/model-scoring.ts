@@ -140,7 +140,8 @@ export function endFromSandboxFailure(failure: { code: string; message: string }
   return null;
 }
 
-function result(
+/** A result to store, with a copy of the environment it was measured in. */
+export function result(
   verdict: ResultData['verdict'],
   points: number,
   metrics: Record<string, unknown>,

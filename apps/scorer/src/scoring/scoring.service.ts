@@ -5,11 +5,14 @@ import {
   ScoringRepository,
   sqlExecutorFor,
   TransactionRunner,
+  ReviewRepository,
+  SubmissionRepository,
+  type DbTransaction,
   type ScoringEnd,
   type ScoringInput,
 } from '@app/db';
-import { ScoringFailureCode } from '@app/domain';
-import { EventBus, submissionEvent } from '@app/events';
+import { automaticReviewReason, ScoringFailureCode } from '@app/domain';
+import { EventBus, reviewEvent, submissionEvent } from '@app/events';
 import type { ClaimedScoringJob } from '@app/queue';
 import { ARTIFACT_STORE, ArtifactTooLargeError, type ArtifactStore } from '@app/storage';
 import { SandboxHost } from '../sandbox/sandbox-host';
@@ -19,8 +22,9 @@ import { DEFAULT_SOURCE_ARCHIVE_LIMITS } from '../../../../sandboxes/archive/typ
 import type { CodeLanguage } from '../../../../sandboxes/code-runner/types';
 import { scoreCode } from './code-pipeline';
 import { codeChallengeOf } from './code-scoring';
-import { scoreModel, SUPERSEDED } from './model-pipeline';
-import { endFromCheck, modelSpecOf, type ScoringEnvironment } from './model-scoring';
+import { PlatformFault, scoreModel, SUPERSEDED } from './model-pipeline';
+import { endFromReportCheck, reportCheckTask, reportEvidenceOf, reportSpecOf } from './report-scoring';
+import { endFromCheck, endFromSandboxFailure, modelSpecOf, type ScoringEnvironment } from './model-scoring';
 import { ReferenceModels } from './reference-models';
 
 /**
@@ -32,6 +36,8 @@ type Progress = (phase: string, progress: number) => Promise<boolean>;
 
 /** The execution provider of AI-free results: learner code runs in QuickJS compiled to WASM. */
 const CODE_RUNTIME = 'quickjs-wasm';
+/** The "execution provider" of report results: the Markdown is parsed (remark), never run. */
+const REPORT_RUNTIME = 'remark';
 
 @Injectable()
 export class ScoringService {
@@ -48,6 +54,8 @@ export class ScoringService {
     @Inject(SCORER_SETTINGS) private readonly settings: ScorerSettings,
     private readonly certificates: CertificateIssuer,
     private readonly codingSessions: CodingSessionRepository,
+    private readonly reviews: ReviewRepository,
+    private readonly submissions: SubmissionRepository,
   ) {}
 
   async score(job: ClaimedScoringJob): Promise<void> {
@@ -62,7 +70,11 @@ export class ScoringService {
     if (!input) throw new Error(`submission ${job.submissionId} vanished while claimed`);
     const progress = (phase: string, value: number) => this.progress(job.submissionId, claim, phase, value);
     const end =
-      input.challenge.kind === 'AI_FREE_SESSION' ? await this.scoreCode(input, progress) : await this.scoreModel(job, input, progress);
+      input.challenge.kind === 'AI_FREE_SESSION'
+        ? await this.scoreCode(input, progress)
+        : input.challenge.kind === 'DOCUMENT_RESULTS'
+          ? await this.scoreReport(input, progress)
+          : await this.scoreModel(job, input, progress);
     if (end === SUPERSEDED) return;
 
     const written = await this.transactions.run(async (tx) => {
@@ -70,6 +82,7 @@ export class ScoringService {
       if (!finished) return false;
       // Every result is signed, rejected ones too: the evidence of what was measured.
       await this.certificates.issueForSubmission(job.submissionId, tx);
+      await this.openReview(input, end, tx);
       await this.announce(job.submissionId, tx);
       return true;
     });
@@ -140,6 +153,26 @@ export class ScoringService {
     });
   }
 
+  /** DOCUMENT_RESULTS: the report checked in the sandbox against what its evidence measured. */
+  private async scoreReport(input: ScoringInput, progress: Progress): Promise<ScoringEnd | typeof SUPERSEDED> {
+    if (!input.report) throw new Error(`report submission ${input.submissionId} holds no report`);
+    const spec = reportSpecOf(input);
+    const evidence = await this.submissions.resultOf(input.report.evidenceSubmissionId);
+    if (!evidence) throw new Error(`the evidence ${input.report.evidenceSubmissionId} of report ${input.submissionId} has no result`);
+    if (!(await progress('checking', 0.2))) return SUPERSEDED;
+    const environment = this.environment('cpu', REPORT_RUNTIME, null);
+    const checked = await this.sandbox.run(
+      reportCheckTask(spec, input.report.markdown, reportEvidenceOf(spec.documents, evidence.metrics)),
+      { timeoutMs: this.settings.taskTimeoutMs },
+    );
+    if (!checked.ok) {
+      const end = endFromSandboxFailure(checked, environment);
+      if (!end) throw new PlatformFault(`${checked.code}: ${checked.message}`);
+      return end;
+    }
+    return endFromReportCheck(input.challenge.points, input.report.evidenceSubmissionId, checked.result, environment);
+  }
+
   private environment(deviceClass: string, executionProvider: string, intraOpNumThreads: number | null): ScoringEnvironment {
     const scorer = this.identity.registration();
     return {
@@ -177,6 +210,30 @@ export class ScoringService {
     });
     if (!current) this.logger.warn(`submission ${submissionId}: claim ${claim} was superseded before ${phase}`);
     return current;
+  }
+
+  /**
+   * A scored result of a kind that needs a review, or with flags (its own or its integrity
+   * evidence's), opens the attempt's review, or moves it to this submission (a resubmission).
+   */
+  private async openReview(input: ScoringInput, end: ScoringEnd, tx: DbTransaction): Promise<void> {
+    if (end.status !== 'SCORED') return;
+    const integrity = end.result.metrics.integrity as { flags?: string[] } | undefined;
+    const reason = automaticReviewReason(input.challenge.kind, [...end.result.flags, ...(integrity?.flags ?? [])]);
+    if (!reason) return;
+    const { review, changed } = await this.reviews.open(
+      {
+        attemptId: input.attemptId,
+        submissionId: input.submissionId,
+        learnerId: input.userId,
+        challengeId: input.challenge.id,
+        reason,
+        actorId: null,
+      },
+      new Date(),
+      tx,
+    );
+    if (changed) await this.events.publish(reviewEvent(review), sqlExecutorFor(tx));
   }
 
   private async announce(submissionId: string, tx: Parameters<typeof sqlExecutorFor>[0]): Promise<void> {

@@ -13,3 +13,5 @@ export * from './scoring.repository';
 export * from './scorer.repository';
 export * from './certificate.repository';
 export * from './coding-session.repository';
+export * from './review.repository';
+export * from './leaderboard.repository';

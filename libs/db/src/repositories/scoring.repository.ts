@@ -7,12 +7,15 @@ import { SUBMITTED_CODE, submittedCodeOf, type SubmittedCode } from './submitted
 /** Everything a scorer needs to score one submission, hidden material included. Never served. */
 export interface ScoringInput {
   submissionId: string;
+  attemptId: string;
   userId: string;
   status: 'QUEUED' | 'RUNNING' | 'SCORED' | 'REJECTED' | 'FAILED';
   modelSha256: string | null;
   sourceSha256: string | null;
   /** AI_FREE_SESSION: the code, its session and the edit-log cutoff. */
   code: SubmittedCode | null;
+  /** DOCUMENT_RESULTS: the report and the submission it documents. */
+  report: { markdown: string; evidenceSubmissionId: string } | null;
   secretSeed: string;
   challenge: {
     id: string;
@@ -54,11 +57,14 @@ export class ScoringRepository {
       where: { id: submissionId },
       select: {
         id: true,
+        attemptId: true,
         userId: true,
         status: true,
         modelSha256: true,
         sourceSha256: true,
         ...SUBMITTED_CODE,
+        reportMarkdown: true,
+        evidenceSubmissionId: true,
         attempt: { select: { secretSeed: true, challengeVersion: true } },
         challenge: { select: { id: true, slug: true, kind: true, points: true } },
       },
@@ -71,11 +77,16 @@ export class ScoringRepository {
     if (!version) return null;
     return {
       submissionId: row.id,
+      attemptId: row.attemptId,
       userId: row.userId,
       status: row.status,
       modelSha256: row.modelSha256,
       sourceSha256: row.sourceSha256,
       code: submittedCodeOf(row),
+      report:
+        row.reportMarkdown !== null && row.evidenceSubmissionId !== null
+          ? { markdown: row.reportMarkdown, evidenceSubmissionId: row.evidenceSubmissionId }
+          : null,
       secretSeed: row.attempt.secretSeed,
       challenge: {
         ...row.challenge,

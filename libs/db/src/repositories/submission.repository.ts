@@ -89,6 +89,8 @@ export class SubmissionRepository {
       code?: string;
       language?: string;
       editLogCutoffMs?: number;
+      reportMarkdown?: string;
+      evidenceSubmissionId?: string;
       rescoreOfId?: string | null;
       countsTowardQuota?: boolean;
     },

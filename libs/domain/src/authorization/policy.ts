@@ -29,6 +29,14 @@ export enum Operation {
   ViewSession = 'viewSession',
   RecordEdits = 'recordEdits',
   SubmitCode = 'submitCode',
+  SubmitReport = 'submitReport',
+  RequestReview = 'requestReview',
+  ViewReview = 'viewReview',
+  ViewReviewQueue = 'viewReviewQueue',
+  ClaimReview = 'claimReview',
+  ReleaseReview = 'releaseReview',
+  CommentOnReview = 'commentOnReview',
+  DecideReview = 'decideReview',
   ViewSessionPlayback = 'viewSessionPlayback',
 }
 
@@ -38,8 +46,12 @@ export enum Operation {
  */
 export type Audience = 'signed-in' | 'session' | readonly Role[];
 
-/** How the actor must relate to the object: none, the object is theirs, or their team's. */
-export type Relation = 'any' | 'self' | 'team-member' | 'team-owner';
+/**
+ * How the actor must relate to the object: none, the object is theirs, or their team's; a
+ * `reviewer` is neither its owner nor in its owner's team (a mentor never reviews their own or
+ * their team's work); `self-or-reviewer` is the owner, or a MENTOR/ADMIN who is a reviewer.
+ */
+export type Relation = 'any' | 'self' | 'team-member' | 'team-owner' | 'reviewer' | 'self-or-reviewer';
 
 export interface Rule {
   audience: Audience;
@@ -68,7 +80,8 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
   [Operation.UploadArtifact]: { audience: 'signed-in', relation: 'any', adminBypass: false },
   [Operation.ReadArtifact]: { audience: 'signed-in', relation: 'self', adminBypass: true },
   [Operation.SubmitModel]: { audience: 'signed-in', relation: 'self', adminBypass: false },
-  [Operation.ViewSubmission]: { audience: 'signed-in', relation: 'self', adminBypass: true },
+  // Mentors outside the learner's team see it while it is under review (the service checks the review).
+  [Operation.ViewSubmission]: { audience: 'signed-in', relation: 'self-or-reviewer', adminBypass: true },
   // The benchmark picture (GET /submissions/:id/report.svg): whoever may see the submission.
   [Operation.ViewSubmissionReport]: { audience: 'signed-in', relation: 'self', adminBypass: true },
   // The owner rescores against their quota; an admin rescores anyone's without using it.
@@ -79,6 +92,18 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
   [Operation.RecordEdits]: { audience: 'signed-in', relation: 'self', adminBypass: false },
   // Only the learner submits the code of their own session.
   [Operation.SubmitCode]: { audience: 'signed-in', relation: 'self', adminBypass: false },
+  [Operation.SubmitReport]: { audience: 'signed-in', relation: 'self', adminBypass: false },
+  // The owner asks a mentor to look at any scored submission; an admin may open one for anyone.
+  [Operation.RequestReview]: { audience: 'signed-in', relation: 'self', adminBypass: true },
+  // The learner, and the mentors who may review it (never their own or their team's), and admins.
+  [Operation.ViewReview]: { audience: 'signed-in', relation: 'self-or-reviewer', adminBypass: true },
+  [Operation.ViewReviewQueue]: { audience: ['MENTOR', 'ADMIN'], relation: 'any', adminBypass: false },
+  // Admins review too, under the same conflict-of-interest rule: no bypass.
+  [Operation.ClaimReview]: { audience: ['MENTOR', 'ADMIN'], relation: 'reviewer', adminBypass: false },
+  [Operation.ReleaseReview]: { audience: ['MENTOR', 'ADMIN'], relation: 'reviewer', adminBypass: false },
+  [Operation.DecideReview]: { audience: ['MENTOR', 'ADMIN'], relation: 'reviewer', adminBypass: false },
+  // The learner answers in the threads; a mentor comments while holding the claim.
+  [Operation.CommentOnReview]: { audience: 'signed-in', relation: 'self-or-reviewer', adminBypass: false },
   // The replay of the code over time (mentors, through reviews, later).
   [Operation.ViewSessionPlayback]: { audience: 'signed-in', relation: 'self', adminBypass: true },
 };
@@ -86,7 +111,7 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
 /** What the object is, as far as the relation check needs: its owning user and/or team. */
 export interface Target {
   userId?: string;
-  teamId?: string;
+  teamId?: string | null;
   teamOwnerId?: string;
 }
 
@@ -121,9 +146,26 @@ function relates(actor: Actor, relation: Relation, target: Target): boolean {
       return target.teamId !== undefined && target.teamId === actor.teamId;
     case 'team-owner':
       return target.teamOwnerId !== undefined && target.teamOwnerId === actor.userId;
+    case 'reviewer':
+      return isReviewer(actor, target);
+    case 'self-or-reviewer':
+      return relates(actor, 'self', target) || ((actor.role === 'MENTOR' || actor.role === 'ADMIN') && isReviewer(actor, target));
   }
 }
 
+/** Neither the owner nor in the owner's team (the target's teamId is the owner's team, if any). */
+function isReviewer(actor: Actor, target: Target): boolean {
+  if (target.userId === undefined || target.userId === actor.userId) return false;
+  return target.teamId === undefined || target.teamId === null || target.teamId !== actor.teamId;
+}
+
 function describeRelation(relation: Relation): string {
-  return { any: 'anyone', self: 'its owner', 'team-member': 'members of the team', 'team-owner': "the team's owner" }[relation];
+  return {
+    any: 'anyone',
+    self: 'its owner',
+    'team-member': 'members of the team',
+    'team-owner': "the team's owner",
+    reviewer: 'mentors outside its owner and their team',
+    'self-or-reviewer': 'its owner and mentors outside their team',
+  }[relation];
 }

@@ -5,6 +5,7 @@ import type { SessionErrorCode } from '../sessions/session-errors';
 import type { SubmissionErrorCode } from '../submissions/submission-errors';
 import type { PaginationErrorCode } from '../pagination/pagination-errors';
 import type { TeamErrorCode } from '../teams/team-errors';
+import type { ReviewErrorCode } from '../reviews/review-errors';
 
 /** Codes any area may use when nothing more specific fits. */
 export enum CommonErrorCode {
@@ -33,4 +34,5 @@ export type DomainErrorCode =
   | ArtifactErrorCode
   | SubmissionErrorCode
   | CertificateErrorCode
-  | SessionErrorCode;
+  | SessionErrorCode
+  | ReviewErrorCode;

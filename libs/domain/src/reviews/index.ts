@@ -1,0 +1,2 @@
+export * from './review-errors';
+export * from './review-rules';
