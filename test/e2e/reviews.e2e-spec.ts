@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createClient } from 'graphql-ws';
 import { join } from 'node:path';
 import { withClient } from '@app/testing';
 import { startServer } from '../../apps/api/src/bootstrap/server';
@@ -68,6 +69,14 @@ function report(speedup: string, options: { omit?: string[] } = {}): string {
       .filter(([heading]) => !options.omit?.includes(heading))
       .map(([heading, body]) => `## ${heading}\n\n${body}`),
   ].join('\n\n');
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 describe('documented results and mentor reviews', () => {
@@ -164,6 +173,29 @@ describe('documented results and mentor reviews', () => {
     const review = await reviewOf(learner, first.id);
     expect(review).toMatchObject({ state: 'PENDING', reason: 'REQUIRED', mentor: null });
 
+    // The learner follows the review live over graphql-ws.
+    const states: string[] = [];
+    const client = createClient({
+      url: `${app.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: learner.auth.authorization },
+    });
+    const subscribed = new Promise<void>((resolve, reject) => {
+      client.subscribe<{ reviewUpdated: { state: string } }>(
+        { query: 'subscription($id: ID!) { reviewUpdated(id: $id) { state } }', variables: { id: review.id } },
+        {
+          next: (value) => {
+            if (value.data) states.push(value.data.reviewUpdated.state);
+            resolve();
+          },
+          error: reject,
+          complete: () => undefined,
+        },
+      );
+    });
+    await subscribed;
+
     // Who may not: the learner themselves, and a mentor in the learner's team.
     expect(errorCode(await claim(learner, review.id))).toBe('FORBIDDEN');
     expect(errorCode(await claim(teammateMentor, review.id))).toBe('FORBIDDEN');
@@ -206,6 +238,12 @@ describe('documented results and mentor reviews', () => {
     expect(first.result!.points).toBeGreaterThanOrEqual(0);
     expect((await board()).map((row) => row.handle)).not.toContain(learner.handle);
 
+    await waitUntil(() => states.includes('CHANGES_REQUESTED'));
+    expect(states[0]).toBe('PENDING');
+    expect(states.indexOf('CLAIMED')).toBeGreaterThan(0);
+    expect(states.indexOf('CLAIMED')).toBeLessThan(states.indexOf('CHANGES_REQUESTED'));
+    await client.dispose();
+
     // The corrected report on the same attempt reopens the review, kept for the same mentor.
     const corrected = await scoredReport(learner, report(`${speedupHigh.toFixed(2)}×`));
     expect(corrected.result!.flags).toEqual([]);
@@ -225,6 +263,13 @@ describe('documented results and mentor reviews', () => {
     expect(approved.history.map((entry) => entry.action)).toEqual(
       expect.arrayContaining(['CREATED', 'CLAIMED', 'RESPONDED', 'CHANGES_REQUESTED', 'RESUBMITTED', 'APPROVED']),
     );
+    const stats = data<{ decided: number; approved: number; medianFirstResponseMs: number | null }>(
+      await gql(mentor, '{ mentorStats { decided approved medianFirstResponseMs } }'),
+      'mentorStats',
+    );
+    expect(stats).toMatchObject({ decided: 2, approved: 1 });
+    expect(stats.medianFirstResponseMs).toBeGreaterThanOrEqual(0);
+    expect(errorCode(await gql(learner, '{ mentorStats { decided } }'))).toBe('FORBIDDEN');
     // The learner sees the review and its comments; another learner sees nothing of it.
     const stranger = await register(app, 'rv-stranger');
     expect(errorCode(await gql(stranger, 'query($id: ID!) { review(id: $id) { id } }', { id: review.id }))).toBe('FORBIDDEN');
