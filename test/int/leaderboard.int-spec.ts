@@ -100,6 +100,18 @@ describe('leaderboard standings', () => {
       { rank: 1, handle: 'lb-ada', points: 300, speedup: 8.2 },
       { rank: 3, handle: 'lb-cy', points: 100, speedup: 3.3 },
     ]);
+    // The reference model's own row closes the board of a timed challenge: speedup 1.0, no points.
+    const withBaseline = await board.standings('CHALLENGE', { challengeId: challengeIds['pruned-mlp-speedup'], baseline: true }, 0, 10);
+    expect(
+      withBaseline.map(({ rank, handle, points, speedup, isBaseline }) => ({ rank, handle, points, speedup, isBaseline })).at(-1),
+    ).toEqual({
+      rank: 4,
+      handle: 'reference',
+      points: 0,
+      speedup: 1,
+      isBaseline: true,
+    });
+    expect(withBaseline).toHaveLength(4);
     const reports = await board.standings('CHALLENGE', { challengeId: challengeIds['document-an-optimization'] }, 0, 10);
     expect(reports.map(({ handle, points }) => ({ handle, points }))).toEqual([{ handle: 'lb-ada', points: 240 }]);
 

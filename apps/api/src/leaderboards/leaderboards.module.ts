@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { LeaderboardsController } from './leaderboards.controller';
 import { LeaderboardsResolver } from './leaderboards.resolver';
 import { LeaderboardsService } from './leaderboards.service';
 
-@Module({ providers: [LeaderboardsService, LeaderboardsResolver] })
+@Module({ controllers: [LeaderboardsController], providers: [LeaderboardsService, LeaderboardsResolver] })
 export class LeaderboardsModule {}

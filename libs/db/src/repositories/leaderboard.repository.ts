@@ -13,9 +13,14 @@ export interface StandingRow {
   points: number;
   /** CHALLENGE scope of a timed challenge: the speedup of the counted result. */
   speedup: number | null;
-  /** When the points were reached. */
+  /** When the points were reached (the baseline: when the challenge was published). */
   achievedAt: Date;
+  /** The reference model's own row: no learner, speedup 1.0, no points. */
+  isBaseline: boolean;
 }
+
+/** The handle shown on a baseline row. */
+const BASELINE_HANDLE = 'reference';
 
 /**
  * Standings computed from the results when asked (the first version of DESIGN.md §3's
@@ -23,7 +28,8 @@ export interface StandingRow {
  * the team's current members, for TEAM. A result counts when it PASSED with points, or, for the
  * kinds that need a review, once a mentor approved it (its approved points). Ranks are standard
  * competition ranks over points (equal points, equal rank); rows are ordered by points, then the
- * earlier time they were reached, then id.
+ * earlier time they were reached, then id. A CHALLENGE board of a timed challenge can carry the
+ * reference model's own row (speedup 1.0, 0 points): where "no change" stands.
  */
 @Injectable()
 export class LeaderboardRepository {
@@ -31,7 +37,7 @@ export class LeaderboardRepository {
 
   async standings(
     scope: LeaderboardScopeName,
-    filter: { challengeId?: string; deviceClass?: string; since?: Date },
+    filter: { challengeId?: string; deviceClass?: string; since?: Date; baseline?: boolean },
     offset: number,
     take: number,
   ): Promise<StandingRow[]> {
@@ -60,18 +66,25 @@ export class LeaderboardRepository {
         ? await this.prisma.$queryRaw<RawRow[]>`
             WITH counted AS (${counted}), learners AS (${perLearner})
             SELECT t.slug AS handle, t.name AS team, sum(l.points)::float8 AS points, max(l.at) AS at, NULL::float8 AS speedup,
+                   false AS "isBaseline",
                    rank() OVER (ORDER BY sum(l.points) DESC)::int AS rank
               FROM learners l JOIN "Membership" m ON m."userId" = l.id JOIN "Team" t ON t.id = m."teamId"
              GROUP BY t.id, t.slug, t.name
              ORDER BY points DESC, at ASC, t.id ASC
              OFFSET ${offset} LIMIT ${take}`
         : await this.prisma.$queryRaw<RawRow[]>`
-            WITH counted AS (${counted}), learners AS (${perLearner})
-            SELECT u.handle, t.name AS team, l.points::float8 AS points, l.at, l.speedup,
-                   rank() OVER (ORDER BY l.points DESC)::int AS rank
-              FROM learners l JOIN "User" u ON u.id = l.id
-              LEFT JOIN "Membership" m ON m."userId" = l.id LEFT JOIN "Team" t ON t.id = m."teamId"
-             ORDER BY l.points DESC, l.at ASC, l.id ASC
+            WITH counted AS (${counted}), learners AS (${perLearner}), entries AS (
+              SELECT id, points, at, speedup, false AS baseline FROM learners
+              ${
+                scope === 'CHALLENGE' && filter.baseline && filter.challengeId
+                  ? Prisma.sql`UNION ALL SELECT NULL::uuid, 0, c."createdAt", 1.0::float8, true FROM "Challenge" c WHERE c.id = ${filter.challengeId}::uuid`
+                  : Prisma.empty
+              })
+            SELECT coalesce(u.handle, ${BASELINE_HANDLE}) AS handle, t.name AS team, e.points::float8 AS points, e.at, e.speedup,
+                   e.baseline AS "isBaseline", rank() OVER (ORDER BY e.points DESC)::int AS rank
+              FROM entries e LEFT JOIN "User" u ON u.id = e.id
+              LEFT JOIN "Membership" m ON m."userId" = e.id LEFT JOIN "Team" t ON t.id = m."teamId"
+             ORDER BY e.points DESC, e.at ASC, e.baseline ASC, e.id ASC
              OFFSET ${offset} LIMIT ${take}`;
     return rows.map((row) => ({
       rank: row.rank,
@@ -80,6 +93,7 @@ export class LeaderboardRepository {
       points: row.points,
       speedup: row.speedup,
       achievedAt: row.at,
+      isBaseline: row.isBaseline,
     }));
   }
 }
@@ -91,4 +105,5 @@ interface RawRow {
   points: number;
   speedup: number | null;
   at: Date;
+  isBaseline: boolean;
 }
