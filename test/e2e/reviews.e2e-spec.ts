@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createClient } from 'graphql-ws';
 import { join } from 'node:path';
 import { withClient } from '@app/testing';
+import { formatNumber } from '../../sandboxes/report/report-claims';
 import { startServer } from '../../apps/api/src/bootstrap/server';
 import pino from 'pino';
 import { errorCode, errorReason, makeRole, register, type Account } from '../support/accounts';
@@ -162,11 +163,11 @@ describe('documented results and mentor reviews', () => {
     expect(first.result!.flags).toContain('CLAIM_EXCEEDS_MEASUREMENT');
     const claimed = first.result!.reportChecks.claims.find((item) => item.kind === 'speedup')!;
     expect(claimed).toMatchObject({ verdict: 'EXCEEDS', value: Number((speedupHigh * 3).toFixed(1)) });
-    const explanation = first.result!.reportChecks.checks.find(
-      (check) => !check.passed && check.explanation.includes((speedupHigh * 3).toFixed(1)),
-    );
-    // Both numbers: the claim and the measured interval's upper bound.
-    expect(explanation?.explanation).toContain(speedupHigh.toFixed(2));
+    const explanation = first.result!.reportChecks.checks.find((check) => !check.passed && check.name === 'CLAIM_SPEEDUP');
+    // Both numbers, as the checker writes them: the claim and the measured interval's upper bound.
+    expect(explanation?.explanation).toContain(`${formatNumber(Number((speedupHigh * 3).toFixed(1)))}×`);
+    expect(explanation?.explanation).toContain(`${formatNumber(speedupHigh)}×`);
+    expect(claimed.measured).toContain(`${formatNumber(speedupHigh)}×`);
     expect(first.result!.reportChecks.missingSections).toEqual([]);
 
     // The review was opened by the scoring itself (DOCUMENT_RESULTS needs one).
