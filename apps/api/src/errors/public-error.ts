@@ -113,8 +113,6 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
     case SessionErrorCode.SessionExpired:
     case SessionErrorCode.EditBatchConflict:
       return { code: 'CONFLICT', httpStatus: 409 };
-    case ReviewErrorCode.ConflictOfInterest:
-      return { code: 'FORBIDDEN', httpStatus: 403 };
     case ReviewErrorCode.NotClaimable:
     case ReviewErrorCode.ClaimLimit:
     case ReviewErrorCode.NotClaimHolder:

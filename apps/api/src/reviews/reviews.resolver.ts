@@ -123,7 +123,7 @@ export class ReviewsResolver {
 
   @ResolveField(() => [RubricCriterion], { description: 'The rubric the review is decided on.' })
   async rubric(@Parent() review: Review): Promise<RubricCriterion[]> {
-    return (await this.reviews.rubricOf(review as unknown as ReviewRecord)).map((item) => ({
+    return (await this.reviews.rubricOf(review)).map((item) => ({
       ...item,
       description: item.description ?? '',
     }));
@@ -131,7 +131,7 @@ export class ReviewsResolver {
 
   @ResolveField(() => Date, { nullable: true, description: 'ADMIN: when it was escalated (PENDING for 7 days).' })
   escalatedAt(@CurrentCaller() caller: Caller, @Parent() review: Review): Date | null {
-    return caller.actor?.role === 'ADMIN' ? review.escalatedAt : null;
+    return this.reviews.escalatedAtFor(caller, review);
   }
 }
 

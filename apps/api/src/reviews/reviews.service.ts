@@ -259,11 +259,16 @@ export class ReviewsService {
   }
 
   /** The rubric the review is decided on: the challenge's (DOCUMENT_RESULTS) or the default one. */
-  async rubricOf(review: ReviewRecord): Promise<readonly RubricCriterion[]> {
+  async rubricOf(review: { attemptId: string }): Promise<readonly RubricCriterion[]> {
     const attempt = (await this.attempts.findById(review.attemptId))!;
     const challenge = (await this.challenges.findById(attempt.challengeId, attempt.challengeVersion))!;
     const spec = (challenge.definition as { spec?: { rubric?: RubricCriterion[] } }).spec;
     return spec?.rubric && spec.rubric.length > 0 ? spec.rubric : DEFAULT_REVIEW_RUBRIC;
+  }
+
+  /** When the review was escalated: shown to admins only (null to anyone else). */
+  escalatedAtFor(caller: Caller, review: { escalatedAt: Date | null }): Date | null {
+    return caller.actor?.role === 'ADMIN' ? review.escalatedAt : null;
   }
 
   /** A mentor's counts and median wait before first response. @throws FORBIDDEN (learners) */

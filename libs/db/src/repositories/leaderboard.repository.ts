@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { KINDS_REQUIRING_REVIEW } from '@app/domain';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
 
@@ -41,21 +42,22 @@ export class LeaderboardRepository {
     offset: number,
     take: number,
   ): Promise<StandingRow[]> {
+    const reviewed = [...KINDS_REQUIRING_REVIEW];
     const counted = Prisma.sql`
       SELECT DISTINCT ON (s."userId", s."challengeId")
              s."userId", s."challengeId",
-             CASE WHEN c.kind IN ('DOCUMENT_RESULTS', 'PORT_TO_JAX') THEN r."approvedPoints" ELSE r.points END AS points,
-             CASE WHEN c.kind IN ('DOCUMENT_RESULTS', 'PORT_TO_JAX') THEN r."approvedAt" ELSE r."createdAt" END AS at,
+             CASE WHEN c.kind::text = ANY(${reviewed}) THEN r."approvedPoints" ELSE r.points END AS points,
+             CASE WHEN c.kind::text = ANY(${reviewed}) THEN r."approvedAt" ELSE r."createdAt" END AS at,
              CASE WHEN jsonb_typeof(r.metrics->'timing'->'speedup') = 'number' THEN (r.metrics->'timing'->>'speedup')::float8 END AS speedup
         FROM "Result" r
         JOIN "Submission" s ON s.id = r."submissionId"
         JOIN "Challenge" c ON c.id = s."challengeId"
        WHERE s.status = 'SCORED'
-         AND (CASE WHEN c.kind IN ('DOCUMENT_RESULTS', 'PORT_TO_JAX') THEN r."approvedAt" IS NOT NULL
+         AND (CASE WHEN c.kind::text = ANY(${reviewed}) THEN r."approvedAt" IS NOT NULL
                    ELSE r.verdict = 'PASSED' AND r.points > 0 END)
          ${filter.challengeId ? Prisma.sql`AND s."challengeId" = ${filter.challengeId}::uuid` : Prisma.empty}
          ${filter.deviceClass ? Prisma.sql`AND r.environment->>'deviceClass' = ${filter.deviceClass}` : Prisma.empty}
-         ${filter.since ? Prisma.sql`AND (CASE WHEN c.kind IN ('DOCUMENT_RESULTS', 'PORT_TO_JAX') THEN r."approvedAt" ELSE r."createdAt" END) >= ${filter.since}` : Prisma.empty}
+         ${filter.since ? Prisma.sql`AND (CASE WHEN c.kind::text = ANY(${reviewed}) THEN r."approvedAt" ELSE r."createdAt" END) >= ${filter.since}` : Prisma.empty}
        ORDER BY s."userId", s."challengeId", 3 DESC, 4 ASC`;
     const perLearner =
       scope === 'CHALLENGE'

@@ -5,8 +5,6 @@ export enum ReviewErrorCode {
   NotClaimable = 'REVIEW_NOT_CLAIMABLE',
   /** The mentor already holds MAX_CLAIMS_PER_MENTOR claims; release or decide one first. `details.limit`. */
   ClaimLimit = 'REVIEW_CLAIM_LIMIT',
-  /** A mentor may not review their own work or their team's. */
-  ConflictOfInterest = 'REVIEW_CONFLICT_OF_INTEREST',
   /** Only the mentor holding the claim (with a running lease) may renew, release or decide it. */
   NotClaimHolder = 'REVIEW_NOT_CLAIMED_BY_YOU',
   /** The rubric scores do not fit the challenge's rubric; `details.problem` says how. */

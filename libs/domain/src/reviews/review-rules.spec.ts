@@ -3,7 +3,6 @@ import {
   automaticReviewReason,
   DEFAULT_REVIEW_RUBRIC,
   MAX_COMMENT_CHARS,
-  pointsWaitForApproval,
   validateAnchor,
   validateCommentBody,
   validateRubric,
@@ -30,8 +29,6 @@ describe('review rules', () => {
     expect(automaticReviewReason('OPTIMIZE_MODEL', [])).toBeNull();
     expect(automaticReviewReason('OPTIMIZE_MODEL', ['SPEEDUP_IMPLAUSIBLE'])).toBe('FLAGGED');
     expect(automaticReviewReason('AI_FREE_SESSION', ['EXTERNAL_PASTE'])).toBe('FLAGGED');
-    expect(pointsWaitForApproval('DOCUMENT_RESULTS')).toBe(true);
-    expect(pointsWaitForApproval('OPTIMIZE_MODEL')).toBe(false);
   });
 
   it('approves only a whole rubric of integers within range; a request for changes may score nothing', () => {

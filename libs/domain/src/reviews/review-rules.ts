@@ -17,7 +17,7 @@ export type ReviewReason = 'REQUIRED' | 'FLAGGED' | 'REQUESTED';
 export type ReviewStateName = 'PENDING' | 'CLAIMED' | 'CHANGES_REQUESTED' | 'APPROVED' | 'ABANDONED';
 export type ReviewKind = 'OPTIMIZE_MODEL' | 'PORT_TO_JAX' | 'DOCUMENT_RESULTS' | 'AI_FREE_SESSION';
 
-/** The kinds whose results need a mentor's approval before their points count. */
+/** The kinds whose results need a mentor's approval before their points count (on leaderboards too). */
 export const KINDS_REQUIRING_REVIEW: readonly ReviewKind[] = ['DOCUMENT_RESULTS', 'PORT_TO_JAX'];
 
 /**
@@ -28,11 +28,6 @@ export const KINDS_REQUIRING_REVIEW: readonly ReviewKind[] = ['DOCUMENT_RESULTS'
 export function automaticReviewReason(kind: ReviewKind, flags: readonly string[]): ReviewReason | null {
   if (KINDS_REQUIRING_REVIEW.includes(kind)) return 'REQUIRED';
   return flags.length > 0 ? 'FLAGGED' : null;
-}
-
-/** Whether a result of this kind counts on leaderboards only once its review is APPROVED. */
-export function pointsWaitForApproval(kind: ReviewKind): boolean {
-  return KINDS_REQUIRING_REVIEW.includes(kind);
 }
 
 export interface RubricCriterion {
