@@ -213,6 +213,21 @@ export const SCENARIOS: Record<Operation, Scenario> = {
   [Operation.ViewSessionPlayback]: {
     request: (w) => ({ query: 'query($id: ID!) { sessionPlayback(id: $id, atMs: [0, 1000]) }', variables: { id: w.learnerSessionId } }),
   },
+  [Operation.HideResult]: {
+    request: (w) => ({
+      query: 'mutation($i: ResultVisibilityInput!) { hideResult(input: $i) { hidden } }',
+      variables: { i: { submissionId: w.learnerSubmissionId, reason: 'Matrix check.' } },
+    }),
+  },
+  [Operation.ShowResult]: {
+    request: (w) => ({
+      query: 'mutation($i: ResultVisibilityInput!) { showResult(input: $i) { hidden } }',
+      variables: { i: { submissionId: w.learnerSubmissionId, reason: 'Matrix check.' } },
+    }),
+  },
+  [Operation.RecomputeLeaderboards]: {
+    request: () => ({ query: 'mutation { recomputeLeaderboards { corrected } }' }),
+  },
   [Operation.ReadArtifact]: { http: (w) => ({ method: 'GET', path: `/artifacts/${w.learnerArtifact}` }), deniedAs: 'NOT_FOUND' },
   [Operation.RemoveTeamMember]: {
     request: (w) => ({

@@ -15,9 +15,12 @@ export type Db = PrismaService | DbTransaction;
 export class TransactionRunner {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Runs `work` in one transaction (READ COMMITTED); it commits when `work` resolves. */
-  run<T>(work: (tx: DbTransaction) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(work, { maxWait: 5_000, timeout: 30_000 });
+  /**
+   * Runs `work` in one transaction (READ COMMITTED); it commits when `work` resolves, and is rolled
+   * back if it runs longer than `timeoutMs` (default 30 s).
+   */
+  run<T>(work: (tx: DbTransaction) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    return this.prisma.$transaction(work, { maxWait: 5_000, timeout: options.timeoutMs ?? 30_000 });
   }
 }
 

@@ -12,3 +12,4 @@ export * from './canonical-json';
 export * from './certificates';
 export * from './sessions';
 export * from './reviews';
+export * from './leaderboards';

@@ -115,10 +115,12 @@ export class EventBus {
   /**
    * Sends `event` to every subscriber of every process on this database. With `db` (an open
    * transaction's executor) PostgreSQL delivers it when that transaction commits, and never if it
-   * rolls back; without, at once through the bus's own pool.
+   * rolls back; without, at once through the bus's own pool. `null` (a builder's "nothing
+   * changed", as `leaderboardEvent` says it) sends nothing.
    * @throws Error when the event is invalid or its payload reaches NOTIFY's 8000-byte limit.
    */
-  async publish(event: PlatformEvent, db?: SqlExecutor): Promise<void> {
+  async publish(event: PlatformEvent | null, db?: SqlExecutor): Promise<void> {
+    if (event === null) return;
     const payload = serialize(event);
     // Through a caller's transaction the bus's own connections are not involved, so even a bus that
     // is shutting down lets that transaction commit.

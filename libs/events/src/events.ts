@@ -37,11 +37,28 @@ export const reviewEventSchema = z.object({
   at: timestamp,
 });
 
+/** Most ids each list of a leaderboard event holds (3 × 60 UUIDs stay under NOTIFY's 8000 bytes); a larger change says `everything`. */
+export const LEADERBOARD_EVENT_MAX_IDS = 60;
+
+/**
+ * Standings changed (a result, an approval, a hide, a team move, a recompute): the challenge boards
+ * and the learners and teams whose rows changed. `everything`: too much to list, every board may
+ * have changed (subscribers re-read their boards).
+ */
+export const leaderboardEventSchema = z.object({
+  topic: z.literal('leaderboard'),
+  challengeIds: z.array(id).max(LEADERBOARD_EVENT_MAX_IDS),
+  userIds: z.array(id).max(LEADERBOARD_EVENT_MAX_IDS),
+  teamIds: z.array(id).max(LEADERBOARD_EVENT_MAX_IDS),
+  everything: z.boolean(),
+  at: timestamp,
+});
+
 /**
  * Every event the platform publishes, discriminated by `topic`. Adding a topic: define its
  * schema above and add it to this list (the type, validation and `Topic` follow).
  */
-export const platformEventSchema = z.discriminatedUnion('topic', [submissionEventSchema, reviewEventSchema]);
+export const platformEventSchema = z.discriminatedUnion('topic', [submissionEventSchema, reviewEventSchema, leaderboardEventSchema]);
 
 export type PlatformEvent = z.infer<typeof platformEventSchema>;
 export type Topic = PlatformEvent['topic'];
@@ -49,6 +66,28 @@ export type Topic = PlatformEvent['topic'];
 export type EventOf<T extends Topic> = Extract<PlatformEvent, { topic: T }>;
 export type SubmissionEvent = EventOf<'submission'>;
 export type ReviewEvent = EventOf<'review'>;
+export type LeaderboardEvent = EventOf<'leaderboard'>;
+
+/**
+ * The event announcing a change of standings (what a write's leaderboard upkeep returned), or null
+ * when nothing changed. More than LEADERBOARD_EVENT_MAX_IDS ids of a kind: `everything`.
+ */
+export function leaderboardEvent(
+  change: { challengeIds: readonly string[]; userIds: readonly string[]; teamIds: readonly string[]; everything?: boolean },
+  at: Date = new Date(),
+): LeaderboardEvent | null {
+  const lists = [change.challengeIds, change.userIds, change.teamIds];
+  const everything = change.everything === true || lists.some((list) => list.length > LEADERBOARD_EVENT_MAX_IDS);
+  if (!everything && lists.every((list) => list.length === 0)) return null;
+  return {
+    topic: 'leaderboard',
+    challengeIds: everything ? [] : [...change.challengeIds],
+    userIds: everything ? [] : [...change.userIds],
+    teamIds: everything ? [] : [...change.teamIds],
+    everything,
+    at: at.toISOString(),
+  };
+}
 
 /** The event announcing that a review changed (subscribers re-read it). */
 export function reviewEvent(review: { id: string; learnerId: string; state: ReviewEvent['state'] }, at: Date = new Date()): ReviewEvent {

@@ -5,6 +5,7 @@ import {
   AuthErrorCode,
   CertificateErrorCode,
   CommonErrorCode,
+  LeaderboardErrorCode,
   PaginationErrorCode,
   ReviewErrorCode,
   SessionErrorCode,
@@ -109,6 +110,7 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
     case ReviewErrorCode.RubricInvalid:
     case ReviewErrorCode.CommentInvalid:
     case ReviewErrorCode.NotReviewable:
+    case LeaderboardErrorCode.ReasonInvalid:
       return { code: 'BAD_USER_INPUT', httpStatus: 400 };
     case SessionErrorCode.SessionExpired:
     case SessionErrorCode.EditBatchConflict:
@@ -116,6 +118,8 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
     case ReviewErrorCode.NotClaimable:
     case ReviewErrorCode.ClaimLimit:
     case ReviewErrorCode.NotClaimHolder:
+    case LeaderboardErrorCode.AlreadyHidden:
+    case LeaderboardErrorCode.NotHidden:
       return { code: 'CONFLICT', httpStatus: 409 };
     default:
       return assertUnreachable(code);

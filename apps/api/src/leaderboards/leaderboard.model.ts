@@ -1,4 +1,4 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Connection } from '../graphql/pagination/connection.model';
 
 export enum LeaderboardScopeEnum {
@@ -44,3 +44,75 @@ export class LeaderboardEntry {
 
 @ObjectType()
 export class LeaderboardConnection extends Connection(LeaderboardEntry) {}
+
+@ObjectType({ description: 'Rows of one board that changed (leaderboardChanged): at most one per board per second.' })
+export class LeaderboardChange {
+  @Field(() => LeaderboardScopeEnum)
+  scope!: LeaderboardScopeEnum;
+
+  @Field(() => String, { nullable: true })
+  challengeSlug!: string | null;
+
+  @Field(() => PeriodEnum)
+  period!: PeriodEnum;
+
+  @Field(() => String, { nullable: true })
+  deviceClass!: string | null;
+
+  @Field(() => [LeaderboardEntry], { description: 'The changed rows as they stand now, with their ranks (others may have moved by one).' })
+  entries!: LeaderboardEntry[];
+
+  @Field(() => [String], {
+    description:
+      'Handles (TEAM: slugs) of changed learners with no row on this board now: their row left it (a hidden result, a team left), or their change was on another device class.',
+  })
+  absent!: string[];
+
+  @Field({ description: 'Too much changed to list (a recompute, a lost event connection): read the board again.' })
+  reset!: boolean;
+
+  @Field()
+  at!: Date;
+}
+
+@InputType()
+export class ResultVisibilityInput {
+  @Field(() => ID)
+  submissionId!: string;
+
+  @Field({ description: 'Why (1–500 characters); kept in the audit log.' })
+  reason!: string;
+}
+
+@ObjectType({ description: 'Whether a result counts on the leaderboards.' })
+export class ResultVisibility {
+  @Field(() => ID)
+  submissionId!: string;
+
+  @Field()
+  hidden!: boolean;
+
+  @Field()
+  reason!: string;
+
+  @Field()
+  changedAt!: Date;
+}
+
+@ObjectType({ description: 'A rebuild of every board from the results: the rows it had to correct (0 when the upkeep was right).' })
+export class LeaderboardRecompute {
+  @Field(() => Int)
+  corrected!: number;
+
+  @Field(() => Int, { description: 'Best-result rows corrected.' })
+  bests!: number;
+
+  @Field(() => Int, { description: "Learners' totals corrected." })
+  totals!: number;
+
+  @Field(() => Int, { description: "Teams' totals corrected." })
+  teams!: number;
+
+  @Field(() => Int)
+  tookMs!: number;
+}

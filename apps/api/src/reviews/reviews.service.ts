@@ -28,7 +28,7 @@ import {
   type RubricCriterion,
   type RubricScore,
 } from '@app/domain';
-import { EventBus, reviewEvent } from '@app/events';
+import { EventBus, leaderboardEvent, reviewEvent } from '@app/events';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
 import { connectionFromRows, takeFor } from '../graphql/pagination/connection-from-rows';
@@ -244,6 +244,7 @@ export class ReviewsService {
         tx,
       );
       if (!decided) throw notHolder(review.id);
+      await this.events.publish(leaderboardEvent(decided), sqlExecutorFor(tx));
       const after = (await this.reviews.findById(review.id, tx))!;
       await this.announce(after, tx);
       return after;

@@ -5,11 +5,14 @@ import {
   TeamRepository,
   TransactionRunner,
   UserRepository,
+  sqlExecutorFor,
   type DbTransaction,
+  type StandingsDelta,
   type TeamRecord,
   type UserRecord,
 } from '@app/db';
 import { assertValidTeam, CommonErrorCode, DomainError, Operation, TeamError, TeamErrorCode } from '@app/domain';
+import { EventBus, leaderboardEvent } from '@app/events';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
 
@@ -28,6 +31,7 @@ export class TeamsService {
     private readonly audit: AuditRepository,
     private readonly transactions: TransactionRunner,
     private readonly authorization: AuthorizationService,
+    private readonly events: EventBus,
   ) {}
 
   bySlug(slug: string): Promise<TeamRecord | null> {
@@ -60,8 +64,10 @@ export class TeamsService {
     return this.transactions.run(async (tx) => {
       await this.teams.lockUser(actor.userId, tx);
       if (await this.teams.membershipOf(actor.userId, tx)) throw alreadyInTeam();
-      const team = await this.teams.createWithOwner({ name, slug, inviteCode: newInviteCode() }, actor.userId, tx);
-      if (!team) throw new TeamError(TeamErrorCode.SlugTaken, `team slug "${slug}" is taken; choose another`);
+      const created = await this.teams.createWithOwner({ name, slug, inviteCode: newInviteCode() }, actor.userId, tx);
+      if (!created) throw new TeamError(TeamErrorCode.SlugTaken, `team slug "${slug}" is taken; choose another`);
+      const { team, standings } = created;
+      await this.announce(standings, tx);
       await this.audit.record(
         { actorId: actor.userId, action: 'team.created', objectType: 'Team', objectId: team.id, details: { slug } },
         tx,
@@ -82,7 +88,9 @@ export class TeamsService {
         );
       await this.teams.lockUser(actor.userId, tx);
       await this.teams.lock(team.id, tx);
-      if (!(await this.teams.addMember(team.id, actor.userId, tx))) throw alreadyInTeam();
+      const standings = await this.teams.addMember(team.id, actor.userId, tx);
+      if (!standings) throw alreadyInTeam();
+      await this.announce(standings, tx);
       await this.audit.record(
         { actorId: actor.userId, action: 'team.member-joined', objectType: 'Team', objectId: team.id, details: { userId: actor.userId } },
         tx,
@@ -103,7 +111,7 @@ export class TeamsService {
       if (membership.role === 'OWNER' && others > 0) {
         throw new TeamError(TeamErrorCode.OwnerMustTransfer, 'you own this team: transfer ownership to another member before leaving');
       }
-      await this.teams.removeMember(team.id, actor.userId, tx);
+      await this.announce(await this.teams.removeMember(team.id, actor.userId, tx), tx);
       await this.audit.record(
         { actorId: actor.userId, action: 'team.member-left', objectType: 'Team', objectId: team.id, details: { userId: actor.userId } },
         tx,
@@ -165,13 +173,18 @@ export class TeamsService {
       if ((await this.teams.ownerId(team.id, tx)) === target.id) {
         throw new TeamError(TeamErrorCode.OwnerMustTransfer, 'the owner cannot be removed; transfer ownership first');
       }
-      await this.teams.removeMember(team.id, target.id, tx);
+      await this.announce(await this.teams.removeMember(team.id, target.id, tx), tx);
       await this.audit.record(
         { actorId: actor.userId, action: 'team.member-removed', objectType: 'Team', objectId: team.id, details: { userId: target.id } },
         tx,
       );
     });
     return team;
+  }
+
+  /** A member's points moved with them: the team boards changed (delivered when `tx` commits). */
+  private async announce(standings: StandingsDelta, tx: DbTransaction): Promise<void> {
+    await this.events.publish(leaderboardEvent(standings), sqlExecutorFor(tx));
   }
 
   private async existing(caller: Caller, slug: string): Promise<TeamRecord> {

@@ -12,7 +12,7 @@ import {
   type ScoringInput,
 } from '@app/db';
 import { automaticReviewReason, ScoringFailureCode } from '@app/domain';
-import { EventBus, reviewEvent, submissionEvent } from '@app/events';
+import { EventBus, leaderboardEvent, reviewEvent, submissionEvent } from '@app/events';
 import type { ClaimedScoringJob } from '@app/queue';
 import { ARTIFACT_STORE, ArtifactTooLargeError, type ArtifactStore } from '@app/storage';
 import { SandboxHost } from '../sandbox/sandbox-host';
@@ -78,8 +78,9 @@ export class ScoringService {
     if (end === SUPERSEDED) return;
 
     const written = await this.transactions.run(async (tx) => {
-      const finished = await this.scoring.finish(job.submissionId, claim, job.id, scorer.id, end, tx);
-      if (!finished) return false;
+      const standings = await this.scoring.finish(job.submissionId, claim, job.id, scorer.id, end, tx);
+      if (!standings) return false;
+      await this.events.publish(leaderboardEvent(standings), sqlExecutorFor(tx));
       // Every result is signed, rejected ones too: the evidence of what was measured.
       await this.certificates.issueForSubmission(job.submissionId, tx);
       await this.openReview(input, end, tx);

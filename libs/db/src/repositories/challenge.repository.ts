@@ -17,6 +17,8 @@ export interface ChallengeRecord {
   dailyQuota: number;
   version: number;
   retiredAt: Date | null;
+  /** When the challenge was first published (its first version synced). */
+  createdAt: Date;
   definition: Record<string, unknown>;
 }
 
@@ -40,6 +42,7 @@ const CHALLENGE = {
   dailyQuota: true,
   currentVersion: true,
   retiredAt: true,
+  createdAt: true,
 } as const;
 
 @Injectable()

@@ -3,6 +3,7 @@ import { RESUBMISSION_RESERVED_MS } from '@app/domain';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
 import type { Db } from '../transaction';
+import { NO_CHANGE, refreshStandings, type StandingsDelta } from './leaderboard-upkeep';
 
 export type ReviewState = 'PENDING' | 'CLAIMED' | 'CHANGES_REQUESTED' | 'APPROVED' | 'ABANDONED';
 
@@ -178,14 +179,18 @@ export class ReviewRepository {
     return true;
   }
 
-  /** Records the decision of the claim holder. @returns false unless `mentorId` holds a running lease on it. */
+  /**
+   * Records the decision of the claim holder; an approval grants its points on the leaderboards in
+   * the same transaction. @returns what changed on the leaderboards, or null unless `mentorId`
+   * holds a running lease on it.
+   */
   async decide(
     reviewId: string,
     mentorId: string,
     now: Date,
     decision: { state: 'APPROVED' | 'CHANGES_REQUESTED'; rubric: unknown; summary: string | null; approvedPoints: number | null },
     tx: Db,
-  ): Promise<boolean> {
+  ): Promise<StandingsDelta | null> {
     const decided = await tx.review.updateManyAndReturn({
       where: { id: reviewId, state: 'CLAIMED', mentorId, leaseExpiresAt: { gt: now } },
       data: {
@@ -197,19 +202,21 @@ export class ReviewRepository {
         approvedPoints: decision.approvedPoints,
         preferredMentorId: null,
       },
-      select: { submissionId: true },
+      select: { submissionId: true, learnerId: true, challengeId: true },
     });
-    if (decided.length !== 1) return false;
+    if (decided.length !== 1) return null;
+    let standings = NO_CHANGE;
     if (decision.state === 'APPROVED') {
       // The approval stays with the approved result, whatever the attempt's review does next.
       await tx.result.updateMany({
         where: { submissionId: decided[0]!.submissionId },
         data: { approvedPoints: decision.approvedPoints, approvedAt: now },
       });
+      standings = await refreshStandings(tx, { userIds: [decided[0]!.learnerId], challengeIds: [decided[0]!.challengeId] });
     }
     await this.record(reviewId, mentorId, decision.state, decided[0]!.submissionId, { approvedPoints: decision.approvedPoints }, tx);
     await this.markResponded(reviewId, mentorId, now, tx);
-    return true;
+    return standings;
   }
 
   /** Stamps the mentor's first response of this review cycle (a comment or a decision), for the mentor stats. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
 import type { Db } from '../transaction';
+import { refreshStandings, type StandingsDelta } from './leaderboard-upkeep';
 import { SUBMITTED_CODE, submittedCodeOf, type SubmittedCode } from './submitted-code';
 
 /** Everything a scorer needs to score one submission, hidden material included. Never served. */
@@ -121,11 +122,19 @@ export class ScoringRepository {
   }
 
   /**
-   * Ends the claimed scoring with its one result, in `tx`. @returns false (and writes nothing)
-   * when the claim is not the latest or the submission already ended.
+   * Ends the claimed scoring with its one result, in `tx`, and brings the learner's standings in
+   * line with it. @returns what changed on the leaderboards, or null (and writes nothing) when the
+   * claim is not the latest or the submission already ended.
    */
-  async finish(submissionId: string, claim: number, jobId: string, scorerId: string, end: ScoringEnd, tx: Db): Promise<boolean> {
-    const { count } = await tx.submission.updateMany({
+  async finish(
+    submissionId: string,
+    claim: number,
+    jobId: string,
+    scorerId: string,
+    end: ScoringEnd,
+    tx: Db,
+  ): Promise<StandingsDelta | null> {
+    const ended = await tx.submission.updateManyAndReturn({
       where: { id: submissionId, scoringClaim: claim, status: 'RUNNING' },
       data: {
         status: end.status,
@@ -134,8 +143,9 @@ export class ScoringRepository {
         rejectionCode: end.rejection?.code ?? null,
         rejectionMessage: end.rejection?.message ?? null,
       },
+      select: { userId: true, challengeId: true },
     });
-    if (count !== 1) return false;
+    if (ended.length !== 1) return null;
     await tx.result.create({
       data: {
         submissionId,
@@ -149,7 +159,7 @@ export class ScoringRepository {
         scoringClaim: claim,
       },
     });
-    return true;
+    return refreshStandings(tx, { userIds: [ended[0]!.userId], challengeIds: [ended[0]!.challengeId] });
   }
 
   /**

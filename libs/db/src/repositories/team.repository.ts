@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 import type { Db } from '../transaction';
+import { NO_CHANGE, refreshStandings, type StandingsDelta } from './leaderboard-upkeep';
 import type { UserRecord } from './user.repository';
 
 export type TeamRole = 'OWNER' | 'MEMBER';
@@ -24,15 +25,24 @@ const TEAM = { id: true, slug: true, name: true, inviteCode: true, createdAt: tr
 export class TeamRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Creates a team with its owner; null when the slug is taken. */
-  async createWithOwner(data: { slug: string; name: string; inviteCode: string }, ownerId: string, db: Db): Promise<TeamRecord | null> {
+  /**
+   * Creates a team with its owner, whose points it carries from then on (the team's standings are
+   * brought in line in `db`'s transaction); null when the slug is taken.
+   */
+  async createWithOwner(
+    data: { slug: string; name: string; inviteCode: string },
+    ownerId: string,
+    db: Db,
+  ): Promise<{ team: TeamRecord; standings: StandingsDelta } | null> {
     if (await db.team.findUnique({ where: { slug: data.slug }, select: { id: true } })) return null;
+    let team: TeamRecord;
     try {
-      return await db.team.create({ data: { ...data, memberships: { create: { userId: ownerId, role: 'OWNER' } } }, select: TEAM });
+      team = await db.team.create({ data: { ...data, memberships: { create: { userId: ownerId, role: 'OWNER' } } }, select: TEAM });
     } catch (error) {
       if ((error as { code?: string }).code === 'P2002') return null;
       throw error;
     }
+    return { team, standings: await refreshStandings(db, { userIds: [], challengeIds: [], teamIds: [team.id] }) };
   }
 
   findBySlug(slug: string, db: Db = this.prisma): Promise<TeamRecord | null> {
@@ -67,19 +77,25 @@ export class TeamRepository {
     return db.membership.findUnique({ where: { userId }, select: { teamId: true, role: true } });
   }
 
-  /** Adds a member; false when the user is already in a team (the primary key is the user). */
-  async addMember(teamId: string, userId: string, db: Db): Promise<boolean> {
+  /**
+   * Adds a member, whose points move to the team (its standings are brought in line in `db`'s
+   * transaction). @returns what changed on the leaderboards; null when the user is already in a
+   * team (the primary key is the user).
+   */
+  async addMember(teamId: string, userId: string, db: Db): Promise<StandingsDelta | null> {
     try {
       await db.membership.create({ data: { teamId, userId, role: 'MEMBER' } });
-      return true;
     } catch (error) {
-      if ((error as { code?: string }).code === 'P2002') return false;
+      if ((error as { code?: string }).code === 'P2002') return null;
       throw error;
     }
+    return refreshStandings(db, { userIds: [], challengeIds: [], teamIds: [teamId] });
   }
 
-  async removeMember(teamId: string, userId: string, db: Db): Promise<boolean> {
-    return (await db.membership.deleteMany({ where: { teamId, userId } })).count > 0;
+  /** Removes a member, whose points leave the team with them. @returns what changed on the leaderboards */
+  async removeMember(teamId: string, userId: string, db: Db): Promise<StandingsDelta> {
+    const { count } = await db.membership.deleteMany({ where: { teamId, userId } });
+    return count > 0 ? refreshStandings(db, { userIds: [], challengeIds: [], teamIds: [teamId] }) : NO_CHANGE;
   }
 
   async countMembers(teamId: string, db: Db = this.prisma): Promise<number> {

@@ -38,6 +38,9 @@ export enum Operation {
   CommentOnReview = 'commentOnReview',
   DecideReview = 'decideReview',
   ViewSessionPlayback = 'viewSessionPlayback',
+  HideResult = 'hideResult',
+  ShowResult = 'showResult',
+  RecomputeLeaderboards = 'recomputeLeaderboards',
 }
 
 /**
@@ -106,6 +109,11 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
   [Operation.CommentOnReview]: { audience: 'signed-in', relation: 'self-or-reviewer', adminBypass: false },
   // The replay of the code over time (mentors, through reviews, later).
   [Operation.ViewSessionPlayback]: { audience: 'signed-in', relation: 'self', adminBypass: true },
+  // Leaderboard moderation: hiding a result from the boards (with a reason, audited), showing it
+  // again, rebuilding the boards from the results.
+  [Operation.HideResult]: { audience: ['ADMIN'], relation: 'any', adminBypass: false },
+  [Operation.ShowResult]: { audience: ['ADMIN'], relation: 'any', adminBypass: false },
+  [Operation.RecomputeLeaderboards]: { audience: ['ADMIN'], relation: 'any', adminBypass: false },
 };
 
 /** What the object is, as far as the relation check needs: its owning user and/or team. */

@@ -6,6 +6,7 @@ import type { SubmissionErrorCode } from '../submissions/submission-errors';
 import type { PaginationErrorCode } from '../pagination/pagination-errors';
 import type { TeamErrorCode } from '../teams/team-errors';
 import type { ReviewErrorCode } from '../reviews/review-errors';
+import type { LeaderboardErrorCode } from '../leaderboards/leaderboard-errors';
 
 /** Codes any area may use when nothing more specific fits. */
 export enum CommonErrorCode {
@@ -35,4 +36,5 @@ export type DomainErrorCode =
   | SubmissionErrorCode
   | CertificateErrorCode
   | SessionErrorCode
-  | ReviewErrorCode;
+  | ReviewErrorCode
+  | LeaderboardErrorCode;

@@ -1,0 +1,238 @@
+import { KINDS_REQUIRING_REVIEW, POINTS_DECIMALS } from '@app/domain';
+import { Prisma } from '../generated/prisma/client';
+import type { Db } from '../transaction';
+
+/**
+ * The upkeep of the leaderboard tables (docs/leaderboards.md): every write that changes what
+ * counts calls `refreshStandings` in its own transaction, for the learners, challenges and teams
+ * it touched; `recomputeStandings` rebuilds everything from the results. Both run the same
+ * statements — one with the keys as filters, one without — so "incremental equals recomputed"
+ * rests on the keys each write passes, which the property test checks.
+ *
+ * Not exported from the repositories' index (which holds Nest providers only); the repositories
+ * that write results, approvals, hides and memberships import it.
+ */
+
+/** What a refresh looks at. */
+export interface StandingsKeys {
+  userIds: readonly string[];
+  /** The challenges whose best rows to recompute for those learners; empty for team moves. */
+  challengeIds: readonly string[];
+  /** Teams to recompute besides the learners' current teams (a team the learner just left). */
+  teamIds?: readonly string[];
+}
+
+/** What changed: the challenge boards (with the learners whose rows changed), the learners' totals, the teams'. */
+export interface StandingsDelta {
+  challengeIds: string[];
+  userIds: string[];
+  teamIds: string[];
+}
+
+export const NO_CHANGE: StandingsDelta = Object.freeze({ challengeIds: [], userIds: [], teamIds: [] }) as StandingsDelta;
+
+export function isNoChange(delta: StandingsDelta): boolean {
+  return delta.challengeIds.length === 0 && delta.userIds.length === 0 && delta.teamIds.length === 0;
+}
+
+/** Incremental writes share this lock; a recompute takes it alone, so none of them interleave. */
+const ALL_STANDINGS_LOCK = Prisma.sql`hashtext('leaderboard:all')`;
+
+/** Filters; `null` means every row (the recompute). */
+interface Scope {
+  userIds: readonly string[] | null;
+  challengeIds: readonly string[] | null;
+}
+
+const reviewedKinds = () => [...KINDS_REQUIRING_REVIEW];
+
+/**
+ * The results that count, one row each: a SCORED submission's result that is not hidden and that
+ * PASSED with points — or, for the kinds needing a mentor's review, that a mentor approved (its
+ * approved points, reached when approved). Points are rounded as they are ranked.
+ */
+export function countedResults(scope: Scope): Prisma.Sql {
+  const reviewed = reviewedKinds();
+  return Prisma.sql`
+    SELECT s."userId", s."challengeId", r.id AS "resultId",
+           coalesce(r.environment->>'deviceClass', 'cpu') AS "deviceClass",
+           round((CASE WHEN c.kind::text = ANY(${reviewed}) THEN r."approvedPoints" ELSE r.points END)::numeric, ${POINTS_DECIMALS})::float8 AS points,
+           CASE WHEN c.kind::text = ANY(${reviewed}) THEN r."approvedAt" ELSE r."createdAt" END AS at,
+           CASE WHEN jsonb_typeof(r.metrics->'timing'->'speedup') = 'number' THEN (r.metrics->'timing'->>'speedup')::float8 END AS speedup
+      FROM "Result" r
+      JOIN "Submission" s ON s.id = r."submissionId"
+      JOIN "Challenge" c ON c.id = s."challengeId"
+     WHERE s.status = 'SCORED'
+       AND r."hiddenAt" IS NULL
+       AND (CASE WHEN c.kind::text = ANY(${reviewed}) THEN r."approvedAt" IS NOT NULL AND r."approvedPoints" IS NOT NULL
+                 ELSE r.verdict = 'PASSED' AND r.points > 0 END)
+       ${scope.userIds ? Prisma.sql`AND s."userId" = ANY(${[...scope.userIds]}::uuid[])` : Prisma.empty}
+       ${scope.challengeIds ? Prisma.sql`AND s."challengeId" = ANY(${[...scope.challengeIds]}::uuid[])` : Prisma.empty}`;
+}
+
+/**
+ * The best rows the results give: each counted result under its device class and "*", and under
+ * "ALL" and the ISO week (UTC) it was reached in; per key the most points, then the earliest, then
+ * the smallest result id.
+ */
+export function bestRows(scope: Scope): Prisma.Sql {
+  return Prisma.sql`
+    SELECT DISTINCT ON (k."challengeId", d.class, p.period, k."userId")
+           k."challengeId", d.class AS "deviceClass", p.period, k."userId", k."resultId", k.points, k.speedup, k.at AS "achievedAt"
+      FROM (${countedResults(scope)}) k
+     CROSS JOIN LATERAL (VALUES (k."deviceClass"), ('*')) d(class)
+     CROSS JOIN LATERAL (VALUES ('ALL'), (to_char(k.at AT TIME ZONE 'UTC', 'IYYY-"W"IW'))) p(period)
+     ORDER BY k."challengeId", d.class, p.period, k."userId", k.points DESC, k.at ASC, k."resultId" ASC`;
+}
+
+/** Each learner's totals per period: the sum of their "*" best rows (kept rounded). */
+export function totalRows(userIds: readonly string[] | null): Prisma.Sql {
+  return Prisma.sql`
+    SELECT b.period, b."userId", round(sum(b.points)::numeric, ${POINTS_DECIMALS})::float8 AS points, max(b."achievedAt") AS "achievedAt"
+      FROM "LeaderboardBest" b
+     WHERE b."deviceClass" = '*'
+       ${userIds ? Prisma.sql`AND b."userId" = ANY(${[...userIds]}::uuid[])` : Prisma.empty}
+     GROUP BY b.period, b."userId"`;
+}
+
+/** Each team's totals per period: the sum of its current members' totals. */
+export function teamRows(teamIds: readonly string[] | null): Prisma.Sql {
+  return Prisma.sql`
+    SELECT t.period, m."teamId", round(sum(t.points)::numeric, ${POINTS_DECIMALS})::float8 AS points, max(t."achievedAt") AS "achievedAt"
+      FROM "LeaderboardTotal" t
+      JOIN "Membership" m ON m."userId" = t."userId"
+     ${teamIds ? Prisma.sql`WHERE m."teamId" = ANY(${[...teamIds]}::uuid[])` : Prisma.empty}
+     GROUP BY t.period, m."teamId"`;
+}
+
+/**
+ * Brings the best rows of (learners × challenges), then those learners' totals, then their teams'
+ * totals (and `teamIds`) in line with the results, inside `tx`. Rows that are already right are
+ * not rewritten. Serialised per learner and per team (advisory locks, learners first, each in a
+ * sorted order, so two writers never wait on each other in a circle).
+ * @returns what changed, for the `leaderboardChanged` event
+ */
+export async function refreshStandings(tx: Db, keys: StandingsKeys): Promise<StandingsDelta> {
+  const userIds = [...new Set(keys.userIds)].sort();
+  const challengeIds = [...new Set(keys.challengeIds)].sort();
+  if (userIds.length === 0 && (keys.teamIds ?? []).length === 0) return NO_CHANGE;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${ALL_STANDINGS_LOCK})`;
+  for (const userId of userIds) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('leaderboard-user:' || ${userId}))`;
+
+  const changedBests = userIds.length > 0 && challengeIds.length > 0 ? await syncBests(tx, { userIds, challengeIds }) : [];
+  const changedUsers = [...new Set(changedBests.map((row) => row.userId))].sort();
+  const totalsChanged = changedUsers.length > 0 ? await syncTotals(tx, changedUsers) : [];
+
+  // Team totals follow the learners' totals that changed, and any team named (a join or a leave).
+  const memberTeams = totalsChanged.length
+    ? await tx.$queryRaw<{ teamId: string }[]>`SELECT "teamId"::text FROM "Membership" WHERE "userId" = ANY(${totalsChanged}::uuid[])`
+    : [];
+  const teamsToSync = [...new Set([...memberTeams.map((row) => row.teamId), ...(keys.teamIds ?? [])])].sort();
+  for (const teamId of teamsToSync) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('leaderboard-team:' || ${teamId}))`;
+  const teamsChanged = teamsToSync.length > 0 ? await syncTeams(tx, teamsToSync) : [];
+
+  return {
+    challengeIds: [...new Set(changedBests.map((row) => row.challengeId))].sort(),
+    userIds: changedUsers,
+    teamIds: teamsChanged,
+  };
+}
+
+/** Rebuilds every leaderboard row from the results (admin recompute). @returns how many rows were corrected */
+export async function recomputeStandings(tx: Db): Promise<{ bests: number; totals: number; teams: number }> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ALL_STANDINGS_LOCK})`;
+  const bests = await syncBests(tx, { userIds: null, challengeIds: null });
+  const totals = await syncTotals(tx, null);
+  const teams = await syncTeams(tx, null);
+  return { bests: bests.length, totals: totals.length, teams: teams.length };
+}
+
+/**
+ * How far the stored rows are from what the results give, without changing anything: the number
+ * of rows that differ, are missing or are extra, per table.
+ */
+export async function standingsDrift(db: Db): Promise<{ bests: number; totals: number; teams: number }> {
+  const [row] = await db.$queryRaw<{ bests: number; totals: number; teams: number }[]>`
+    WITH fb AS (${bestRows({ userIds: null, challengeIds: null })}),
+         ft AS (SELECT f.period, f."userId", round(sum(f.points)::numeric, ${POINTS_DECIMALS})::float8 AS points, max(f."achievedAt") AS "achievedAt"
+                  FROM fb f WHERE f."deviceClass" = '*' GROUP BY f.period, f."userId"),
+         fm AS (SELECT t.period, m."teamId", round(sum(t.points)::numeric, ${POINTS_DECIMALS})::float8 AS points, max(t."achievedAt") AS "achievedAt"
+                  FROM ft t JOIN "Membership" m ON m."userId" = t."userId" GROUP BY t.period, m."teamId")
+    SELECT
+      (SELECT count(*) FROM (
+         (SELECT "challengeId", "deviceClass", period, "userId", "resultId", points, speedup, "achievedAt" FROM fb
+          EXCEPT ALL SELECT "challengeId", "deviceClass", period, "userId", "resultId", points, speedup, "achievedAt" FROM "LeaderboardBest")
+         UNION ALL
+         (SELECT "challengeId", "deviceClass", period, "userId", "resultId", points, speedup, "achievedAt" FROM "LeaderboardBest"
+          EXCEPT ALL SELECT "challengeId", "deviceClass", period, "userId", "resultId", points, speedup, "achievedAt" FROM fb)) d)::int AS bests,
+      (SELECT count(*) FROM (
+         (SELECT period, "userId", points, "achievedAt" FROM ft EXCEPT ALL SELECT period, "userId", points, "achievedAt" FROM "LeaderboardTotal")
+         UNION ALL
+         (SELECT period, "userId", points, "achievedAt" FROM "LeaderboardTotal" EXCEPT ALL SELECT period, "userId", points, "achievedAt" FROM ft)) d)::int AS totals,
+      (SELECT count(*) FROM (
+         (SELECT period, "teamId", points, "achievedAt" FROM fm EXCEPT ALL SELECT period, "teamId", points, "achievedAt" FROM "LeaderboardTeamTotal")
+         UNION ALL
+         (SELECT period, "teamId", points, "achievedAt" FROM "LeaderboardTeamTotal" EXCEPT ALL SELECT period, "teamId", points, "achievedAt" FROM fm)) d)::int AS teams`;
+  return row!;
+}
+
+/** Upserts the best rows of the scope and deletes those the results no longer give. @returns the (learner, challenge) pairs that changed */
+async function syncBests(tx: Db, scope: Scope): Promise<{ userId: string; challengeId: string }[]> {
+  const where = Prisma.sql`
+    ${scope.userIds ? Prisma.sql`AND b."userId" = ANY(${[...scope.userIds]}::uuid[])` : Prisma.empty}
+    ${scope.challengeIds ? Prisma.sql`AND b."challengeId" = ANY(${[...scope.challengeIds]}::uuid[])` : Prisma.empty}`;
+  return tx.$queryRaw<{ userId: string; challengeId: string }[]>`
+    WITH fresh AS (${bestRows(scope)}),
+    upserted AS (
+      INSERT INTO "LeaderboardBest" AS b ("challengeId", "deviceClass", period, "userId", "resultId", points, speedup, "achievedAt")
+      SELECT * FROM fresh
+      ON CONFLICT ("userId", "challengeId", "deviceClass", period) DO UPDATE
+         SET "resultId" = EXCLUDED."resultId", points = EXCLUDED.points, speedup = EXCLUDED.speedup, "achievedAt" = EXCLUDED."achievedAt"
+       WHERE (b."resultId", b.points, b.speedup, b."achievedAt") IS DISTINCT FROM (EXCLUDED."resultId", EXCLUDED.points, EXCLUDED.speedup, EXCLUDED."achievedAt")
+      RETURNING b."userId", b."challengeId"),
+    removed AS (
+      DELETE FROM "LeaderboardBest" b
+       WHERE true ${where}
+         AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f."challengeId" = b."challengeId" AND f."deviceClass" = b."deviceClass"
+                                                 AND f.period = b.period AND f."userId" = b."userId")
+      RETURNING b."userId", b."challengeId")
+    SELECT DISTINCT "userId"::text, "challengeId"::text FROM (SELECT * FROM upserted UNION ALL SELECT * FROM removed) c`;
+}
+
+/** Upserts the totals of `userIds` (null: everyone) from their best rows. @returns the learners whose totals changed */
+async function syncTotals(tx: Db, userIds: readonly string[] | null): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ userId: string }[]>`
+    WITH fresh AS (${totalRows(userIds)}),
+    upserted AS (
+      INSERT INTO "LeaderboardTotal" AS t (period, "userId", points, "achievedAt")
+      SELECT * FROM fresh
+      ON CONFLICT ("userId", period) DO UPDATE SET points = EXCLUDED.points, "achievedAt" = EXCLUDED."achievedAt"
+       WHERE (t.points, t."achievedAt") IS DISTINCT FROM (EXCLUDED.points, EXCLUDED."achievedAt")
+      RETURNING t."userId"),
+    removed AS (
+      DELETE FROM "LeaderboardTotal" t
+       WHERE ${userIds ? Prisma.sql`t."userId" = ANY(${[...userIds]}::uuid[])` : Prisma.sql`true`}
+         AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.period = t.period AND f."userId" = t."userId")
+      RETURNING t."userId")
+    SELECT DISTINCT "userId"::text FROM (SELECT * FROM upserted UNION ALL SELECT * FROM removed) c`;
+  return rows.map((row) => row.userId).sort();
+}
+
+/** Upserts the totals of `teamIds` (null: every team) from their members' totals. @returns the teams whose totals changed */
+async function syncTeams(tx: Db, teamIds: readonly string[] | null): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ teamId: string }[]>`
+    WITH fresh AS (${teamRows(teamIds)}),
+    upserted AS (
+      INSERT INTO "LeaderboardTeamTotal" AS t (period, "teamId", points, "achievedAt")
+      SELECT * FROM fresh
+      ON CONFLICT ("teamId", period) DO UPDATE SET points = EXCLUDED.points, "achievedAt" = EXCLUDED."achievedAt"
+       WHERE (t.points, t."achievedAt") IS DISTINCT FROM (EXCLUDED.points, EXCLUDED."achievedAt")
+      RETURNING t."teamId"),
+    removed AS (
+      DELETE FROM "LeaderboardTeamTotal" t
+       WHERE ${teamIds ? Prisma.sql`t."teamId" = ANY(${[...teamIds]}::uuid[])` : Prisma.sql`true`}
+         AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.period = t.period AND f."teamId" = t."teamId")
+      RETURNING t."teamId")
+    SELECT DISTINCT "teamId"::text FROM (SELECT * FROM upserted UNION ALL SELECT * FROM removed) c`;
+  return rows.map((row) => row.teamId).sort();
+}

@@ -1,0 +1,2 @@
+export * from './leaderboard-errors';
+export * from './ranking';
