@@ -99,11 +99,11 @@ describe('scoring claims', () => {
     expect(second).toBe(first + 1);
     expect(await scoring.progress(submissionId, first, 'parity', 0.5)).toBe(false);
     expect(await scoring.progress(submissionId, second, 'parity', 0.5)).toBe(true);
-    expect(await finish(first, 11)).toBe(false);
+    expect(await finish(first, 11)).toBeNull();
     expect(await results()).toEqual([]);
-    expect(await finish(second, 22, scorers[1])).toBe(true);
+    expect(await finish(second, 22, scorers[1])).not.toBeNull();
     // A duplicate delivery of the latest claim, and any later claim, find the submission ended.
-    expect(await finish(second, 33, scorers[1])).toBe(false);
+    expect(await finish(second, 33, scorers[1])).toBeNull();
     expect(await scoring.claim(submissionId, scorers[0]!)).toBeNull();
     expect(await results()).toEqual([{ points: 22, scoringClaim: second }]);
     expect(await app.get(SubmissionRepository).findById(submissionId)).toMatchObject({ status: 'SCORED', phase: null, progress: 1 });
@@ -112,7 +112,7 @@ describe('scoring claims', () => {
   it('fails a submission for the platform only while it has not ended, and frees its quota', async () => {
     const claim = (await scoring.claim(submissionId, scorers[0]!))!;
     expect(await scoring.failForPlatform(submissionId, 'PLATFORM_FAILED', 'retries exhausted')).toBe(true);
-    expect(await finish(claim, 5)).toBe(false);
+    expect(await finish(claim, 5)).toBeNull();
     expect(await scoring.failForPlatform(submissionId, 'PLATFORM_FAILED', 'again')).toBe(false);
     expect(await app.get(SubmissionRepository).findById(submissionId)).toMatchObject({
       status: 'FAILED',

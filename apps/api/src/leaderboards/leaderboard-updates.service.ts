@@ -38,6 +38,8 @@ class BoardFeed {
   private pendingReset = false;
   private lastSentAt = -Infinity;
   private timer: NodeJS.Timeout | null = null;
+  private sending = false;
+  private closed = false;
   private readonly events: EventSubscription<BusMessage>;
 
   constructor(
@@ -52,6 +54,7 @@ class BoardFeed {
   }
 
   close(): void {
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     void this.events.return();
@@ -79,7 +82,7 @@ class BoardFeed {
   }
 
   private schedule(): void {
-    if (this.timer) return;
+    if (this.timer || this.sending || this.closed) return;
     const wait = Math.max(0, this.lastSentAt + LEADERBOARD_THROTTLE_MS - performance.now());
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -87,9 +90,10 @@ class BoardFeed {
     }, wait);
   }
 
+  /** Reads the pending rows and sends them; what arrives meanwhile waits for the next window. */
   private async send(): Promise<void> {
     if (this.pendingIds.size === 0 && !this.pendingReset) return;
-    this.lastSentAt = performance.now();
+    this.sending = true;
     const ids = [...this.pendingIds];
     const reset = this.pendingReset;
     this.pendingIds.clear();
@@ -108,9 +112,13 @@ class BoardFeed {
         reset,
         at: now,
       };
+      this.lastSentAt = performance.now();
       this.emitter.emit('change', change);
     } catch (error) {
       this.logger.warn(`leaderboardChanged: could not read the changed rows: ${String(error)}`);
+    } finally {
+      this.sending = false;
+      if (this.pendingIds.size > 0 || this.pendingReset) this.schedule();
     }
   }
 }

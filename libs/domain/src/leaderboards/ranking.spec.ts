@@ -3,14 +3,20 @@ import { isoWeekKey, isoWeekStart, periodKey, rankPage, roundPoints } from './ra
 describe('leaderboard ranking', () => {
   it('gives equal points equal competition ranks, continuing across pages', () => {
     const points = [300, 300, 250, 250, 250, 100];
-    const first = rankPage(points.slice(0, 4).map((p) => ({ points: p })), null);
+    const first = rankPage(
+      points.slice(0, 4).map((p) => ({ points: p })),
+      null,
+    );
     expect(first.map((row) => [row.position, row.rank])).toEqual([
       [1, 1],
       [2, 1],
       [3, 3],
       [4, 3],
     ]);
-    const second = rankPage(points.slice(4).map((p) => ({ points: p })), first.at(-1)!);
+    const second = rankPage(
+      points.slice(4).map((p) => ({ points: p })),
+      first.at(-1)!,
+    );
     expect(second.map((row) => [row.position, row.rank])).toEqual([
       [5, 3],
       [6, 6],
