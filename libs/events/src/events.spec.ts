@@ -1,4 +1,4 @@
-import { parseEventPayload, submissionEvent } from './events';
+import { LEADERBOARD_EVENT_MAX_IDS, leaderboardEvent, MAX_PAYLOAD_BYTES, parseEventPayload, submissionEvent } from './events';
 
 describe('event payloads', () => {
   const submission = { id: 's-1', userId: 'u-1', status: 'RUNNING' as const, phase: 'parity', progress: 0.25 };
@@ -41,5 +41,22 @@ describe('event payloads', () => {
     const parsed = parseEventPayload(payload);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.reason).toContain(reason);
+  });
+
+  it('announces a leaderboard change only when something changed, and says "everything" rather than overflow NOTIFY', () => {
+    const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    expect(leaderboardEvent({ challengeIds: [], userIds: [], teamIds: [] })).toBeNull();
+    const small = leaderboardEvent({ challengeIds: [uuid(1)], userIds: [uuid(2)], teamIds: [] }, new Date('2026-11-30T08:00:00Z'))!;
+    expect(parseEventPayload(JSON.stringify(small))).toEqual({ ok: true, event: small });
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => uuid(i));
+    const full = leaderboardEvent({
+      challengeIds: ids(LEADERBOARD_EVENT_MAX_IDS),
+      userIds: ids(LEADERBOARD_EVENT_MAX_IDS),
+      teamIds: ids(LEADERBOARD_EVENT_MAX_IDS),
+    })!;
+    expect(full.everything).toBe(false);
+    expect(Buffer.byteLength(JSON.stringify(full))).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
+    const over = leaderboardEvent({ challengeIds: [], userIds: ids(LEADERBOARD_EVENT_MAX_IDS + 1), teamIds: [] })!;
+    expect(over).toMatchObject({ everything: true, userIds: [], challengeIds: [], teamIds: [] });
   });
 });
