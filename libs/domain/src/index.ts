@@ -13,3 +13,4 @@ export * from './certificates';
 export * from './sessions';
 export * from './reviews';
 export * from './leaderboards';
+export * from './seeded-random';

@@ -15,6 +15,12 @@ import type { Db } from '../transaction';
 
 /** What a refresh looks at. */
 export interface StandingsKeys {
+  /**
+   * The learners whose standings the write changed; a membership change names its learner too
+   * (with no challenges), so it waits for that learner's result being written, and the other way
+   * round: otherwise neither transaction would see the other's uncommitted row and the team's
+   * total would miss the result (found by test/int/leaderboard-property.int-spec.ts).
+   */
   userIds: readonly string[];
   /** The challenges whose best rows to recompute for those learners; empty for team moves. */
   challengeIds: readonly string[];
@@ -138,7 +144,10 @@ export async function refreshStandings(tx: Db, keys: StandingsKeys): Promise<Sta
   };
 }
 
-/** Rebuilds every leaderboard row from the results (admin recompute). @returns how many rows were corrected */
+/**
+ * Rebuilds every leaderboard row from the results (admin recompute). @returns what it corrected:
+ * (learner, challenge) pairs whose best rows changed, learners' totals, teams' totals
+ */
 export async function recomputeStandings(tx: Db): Promise<{ bests: number; totals: number; teams: number }> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ALL_STANDINGS_LOCK})`;
   const bests = await syncBests(tx, { userIds: null, challengeIds: null });

@@ -42,7 +42,7 @@ export class TeamRepository {
       if ((error as { code?: string }).code === 'P2002') return null;
       throw error;
     }
-    return { team, standings: await refreshStandings(db, { userIds: [], challengeIds: [], teamIds: [team.id] }) };
+    return { team, standings: await refreshStandings(db, { userIds: [ownerId], challengeIds: [], teamIds: [team.id] }) };
   }
 
   findBySlug(slug: string, db: Db = this.prisma): Promise<TeamRecord | null> {
@@ -89,13 +89,13 @@ export class TeamRepository {
       if ((error as { code?: string }).code === 'P2002') return null;
       throw error;
     }
-    return refreshStandings(db, { userIds: [], challengeIds: [], teamIds: [teamId] });
+    return refreshStandings(db, { userIds: [userId], challengeIds: [], teamIds: [teamId] });
   }
 
   /** Removes a member, whose points leave the team with them. @returns what changed on the leaderboards */
   async removeMember(teamId: string, userId: string, db: Db): Promise<StandingsDelta> {
     const { count } = await db.membership.deleteMany({ where: { teamId, userId } });
-    return count > 0 ? refreshStandings(db, { userIds: [], challengeIds: [], teamIds: [teamId] }) : NO_CHANGE;
+    return count > 0 ? refreshStandings(db, { userIds: [userId], challengeIds: [], teamIds: [teamId] }) : NO_CHANGE;
   }
 
   async countMembers(teamId: string, db: Db = this.prisma): Promise<number> {

@@ -1,4 +1,4 @@
-import { isoWeekKey, isoWeekStart, periodKey, rankPage, roundPoints } from './ranking';
+import { isoWeekKey, isoWeekStart, periodKey, rankPage } from './ranking';
 
 describe('leaderboard ranking', () => {
   it('gives equal points equal competition ranks, continuing across pages', () => {
@@ -32,11 +32,5 @@ describe('leaderboard ranking', () => {
     expect(isoWeekStart(new Date('2026-12-06T23:59:00Z')).toISOString()).toBe('2026-11-30T00:00:00.000Z');
     expect(periodKey('ALL_TIME', new Date())).toBe('ALL');
     expect(periodKey('WEEK', new Date('2026-11-30T08:00:00Z'))).toBe('2026-W49');
-  });
-
-  it('rounds points to what is stored and shown', () => {
-    expect(roundPoints(73.456)).toBe(73.46);
-    expect(roundPoints(73.455)).toBe(73.46);
-    expect(roundPoints(100)).toBe(100);
   });
 });

@@ -40,12 +40,6 @@ export function periodKey(period: 'ALL_TIME' | 'WEEK', now: Date): string {
   return period === 'WEEK' ? isoWeekKey(now) : ALL_TIME_PERIOD;
 }
 
-/** Points as stored and ranked (half away from zero, POINTS_DECIMALS). */
-export function roundPoints(points: number): number {
-  const scale = 10 ** POINTS_DECIMALS;
-  return (Math.sign(points) * Math.round(Math.abs(points) * scale)) / scale;
-}
-
 /** Where the row before a page stands: the page's ranks continue from it. */
 export interface RankedPosition {
   /** 1-based position of the row in the board's order. */

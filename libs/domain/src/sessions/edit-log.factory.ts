@@ -1,3 +1,4 @@
+import { seededRandom } from '../seeded-random';
 import type { EditBatch, EditEvent } from './edit-log';
 
 /**
@@ -18,7 +19,7 @@ export class EditLogFactory {
     seed = 1,
     private readonly keyGapMs: { min: number; max: number } = { min: 80, max: 250 },
   ) {
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
   }
 
   /** Types `text` one character per INSERT at the cursor. */
@@ -96,16 +97,4 @@ export class EditLogFactory {
     this.cursor += text.length;
     return this;
   }
-}
-
-/** A small seeded PRNG so scripted sessions are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
