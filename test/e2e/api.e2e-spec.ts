@@ -65,6 +65,19 @@ describe('the API over real HTTP and WebSocket', () => {
     expect(JSON.stringify(body)).not.toMatch(/stack|\/work\/|node_modules|SELECT /);
   });
 
+  it('answers a variable that does not fit its type with 400 BAD_USER_INPUT / INVALID_VARIABLE, not a server error', async () => {
+    for (const [query, variables] of [
+      ['query($n: Int!) { challenges(first: $n) { edges { cursor } } }', { n: 1.5 }],
+      ['query($n: Int!) { challenges(first: $n) { edges { cursor } } }', { n: 'x' }],
+      ['query($k: ChallengeKind) { challenges(kind: $k, first: 1) { edges { cursor } } }', { k: 'OPTIMIZE_MODELS' }],
+    ] as const) {
+      const { status, body } = await app.graphql(query, variables);
+      expect(status).toBe(400);
+      expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'INVALID_VARIABLE' });
+      expect(body.errors?.[0]?.message).toMatch(/^Variable "\$[nk]" got invalid value/);
+    }
+  });
+
   it('refuses a query nested deeper than 8 levels with QUERY_TOO_DEEP', async () => {
     const deep = '{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } }';
     const { status, body } = await app.graphql(deep);

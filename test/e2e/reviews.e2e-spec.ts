@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { createClient } from 'graphql-ws';
-import { join } from 'node:path';
 import { withClient } from '@app/testing';
 import { formatNumber } from '../../sandboxes/report/report-claims';
 import { startServer } from '../../apps/api/src/bootstrap/server';
@@ -8,6 +6,7 @@ import pino from 'pino';
 import { errorCode, errorReason, makeRole, register, type Account } from '../support/accounts';
 import { catalogModel, startAttempt, submitModel, uploadBytes, waitForEnd } from '../support/scoring';
 import { asTestApp, startTestApp, testConfig, type GraphqlResponse, type TestApp } from '../support/test-app';
+import { pruningReport, REPORT_RUBRIC } from '../support/reports';
 
 /*
  * Documented results and mentor reviews (issue #8), end to end over HTTP with the embedded scorer:
@@ -48,28 +47,6 @@ interface ReviewView {
   mentor: { handle: string } | null;
   submission: { id: string };
   history: { action: string }[];
-}
-
-const RUBRIC = JSON.parse(
-  readFileSync(join(__dirname, '..', '..', 'libs', 'catalog', 'challenges', 'document-an-optimization', 'challenge.json'), 'utf8'),
-).spec.rubric as { criterion: string; maxScore: number }[];
-
-/** A report with every section the challenge asks for; `speedup` is the speedup it claims. */
-function report(speedup: string, options: { omit?: string[] } = {}): string {
-  const sections: Record<string, string> = {
-    'Environment and prerequisites': 'Linux x86-64, 2 cores, Node 24, onnxruntime-node 1.30, one intra-op thread.',
-    Method: 'I profiled the MLP, found the dead hidden units and removed them, keeping the outputs equal.',
-    Results: `The pruned model is ${speedup} faster than the reference.\n\n| model | p50 |\n| --- | --- |\n| reference | measured |\n| pruned | measured |`,
-    Limitations: 'Measured at batch 64 on one thread only; other batch sizes were not measured.',
-    Reproduction: '```sh\nnpm ci\nproving submit pruned-mlp-speedup pruned.onnx\n```',
-    'What failed and what I learned': 'Quantizing to int8 broke parity; pruning was the honest win.',
-  };
-  return [
-    '# Pruning the dead units of an MLP',
-    ...Object.entries(sections)
-      .filter(([heading]) => !options.omit?.includes(heading))
-      .map(([heading, body]) => `## ${heading}\n\n${body}`),
-  ].join('\n\n');
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -121,7 +98,7 @@ describe('documented results and mentor reviews', () => {
       'leaderboard',
     ).edges.map((edge) => edge.node);
   const fullRubric = (score: 'max' | 'min') =>
-    RUBRIC.map((item) => ({ criterion: item.criterion, score: score === 'max' ? item.maxScore : 0 }));
+    REPORT_RUBRIC.map((item) => ({ criterion: item.criterion, score: score === 'max' ? item.maxScore : 0 }));
 
   beforeAll(async () => {
     app = await startTestApp({ SCORER: 'embedded' });
@@ -158,7 +135,7 @@ describe('documented results and mentor reviews', () => {
 
   it('an overclaimed report is flagged with both numbers; changes are requested; the corrected one is approved by the same mentor', async () => {
     const overclaim = `${(speedupHigh * 3).toFixed(1)}×`;
-    const first = await scoredReport(learner, report(overclaim));
+    const first = await scoredReport(learner, pruningReport(overclaim));
     expect(first.status).toBe('SCORED');
     expect(first.result!.flags).toContain('CLAIM_EXCEEDS_MEASUREMENT');
     const claimed = first.result!.reportChecks.claims.find((item) => item.kind === 'speedup')!;
@@ -246,7 +223,7 @@ describe('documented results and mentor reviews', () => {
     await client.dispose();
 
     // The corrected report on the same attempt reopens the review, kept for the same mentor.
-    const corrected = await scoredReport(learner, report(`${speedupHigh.toFixed(2)}×`));
+    const corrected = await scoredReport(learner, pruningReport(`${speedupHigh.toFixed(2)}×`));
     expect(corrected.result!.flags).toEqual([]);
     const reopened = await reviewOf(learner, corrected.id);
     expect(reopened).toMatchObject({ id: review.id, state: 'PENDING', submission: { id: corrected.id } });
@@ -258,7 +235,7 @@ describe('documented results and mentor reviews', () => {
     );
     expect(approved.state).toBe('APPROVED');
     expect(approved.approvedPoints).toBe(corrected.result!.points);
-    expect(approved.rubricScores).toHaveLength(RUBRIC.length);
+    expect(approved.rubricScores).toHaveLength(REPORT_RUBRIC.length);
     // Only now do the points count, on the board and not before.
     expect(await board()).toContainEqual({ handle: learner.handle, points: corrected.result!.points, rank: 1 });
     expect(approved.history.map((entry) => entry.action)).toEqual(
@@ -282,7 +259,7 @@ describe('documented results and mentor reviews', () => {
   });
 
   it('lists exactly the missing sections; refuses a 300 KB report with REPORT_TOO_LARGE and stores nothing', async () => {
-    const missing = await scoredReport(learner, report('1.0×', { omit: ['Limitations', 'Reproduction'] }));
+    const missing = await scoredReport(learner, pruningReport('1.0×', { omit: ['Limitations', 'Reproduction'] }));
     expect(missing.result!.reportChecks.missingSections).toEqual(['Limitations', 'Reproduction']);
     expect(missing.result!.verdict).toBe('FAILED');
 
@@ -295,7 +272,7 @@ describe('documented results and mentor reviews', () => {
     expect(errorReason(huge)).toBe('REPORT_TOO_LARGE');
     const stranger = await register(app, 'rv-evidence-thief');
     const strangerAttempt = await startAttempt(app, stranger, 'document-an-optimization');
-    expect(errorReason(await submitReport(stranger, strangerAttempt, report('1.0×')))).toBe('EVIDENCE_INVALID');
+    expect(errorReason(await submitReport(stranger, strangerAttempt, pruningReport('1.0×')))).toBe('EVIDENCE_INVALID');
     const after = data<{ edges: unknown[] }>(await gql(learner, '{ mySubmissions(first: 100) { edges { node { id } } } }'), 'mySubmissions')
       .edges.length;
     expect(after).toBe(before);

@@ -46,6 +46,8 @@ export function expectedOutcome(rule: Rule, persona: Persona): Exclude<Outcome, 
     'team-owner': facts.teamOwner,
     reviewer,
     'self-or-reviewer': facts.self || ((facts.role === 'MENTOR' || facts.role === 'ADMIN') && reviewer),
+    // The matrix's mentor has not reviewed the learner's work (the review stays PENDING).
+    'mentor-of': false,
   }[rule.relation];
   return related ? 'allowed' : 'FORBIDDEN';
 }
@@ -64,6 +66,8 @@ export interface World {
   learnerSessionId: string;
   /** The review the learner asked for on their submission (marked SCORED in the database for it). */
   learnerReviewId: string;
+  /** An entry of the learner's journal, written just now (still editable). */
+  learnerJournalEntryId: string;
   teammate: Account;
   team: { slug: string; inviteCode: string };
   otherTeamLearner: Account;
@@ -228,6 +232,31 @@ export const SCENARIOS: Record<Operation, Scenario> = {
   [Operation.RecomputeLeaderboards]: {
     request: () => ({ query: 'mutation { recomputeLeaderboards { corrected } }' }),
   },
+  [Operation.ViewLearnerProgress]: {
+    request: (w) => ({ query: 'query($h: String!) { learnerProgress(handle: $h) { points } }', variables: { h: w.learner.handle } }),
+  },
+  [Operation.AddJournalEntry]: {
+    request: () => ({
+      query: 'mutation($i: JournalEntryInput!) { addJournalEntry(input: $i) { id } }',
+      variables: { i: { tried: 'Matrix check.', learned: 'It is allowed.', minutes: 5 } },
+    }),
+  },
+  [Operation.EditJournalEntry]: {
+    request: (w) => ({
+      query: 'mutation($id: ID!, $i: JournalEntryInput!) { editJournalEntry(id: $id, input: $i) { id } }',
+      variables: { id: w.learnerJournalEntryId, i: { tried: 'Edited by the matrix.', learned: 'Who may edit.', minutes: 6 } },
+    }),
+  },
+  // Everyone signed in has a journal of their own; this lists the caller's.
+  [Operation.ViewJournal]: { request: () => ({ query: '{ journal(first: 5) { edges { node { id } } } }' }) },
+  [Operation.SetTimeZone]: { request: () => ({ query: 'mutation { setTimeZone(timeZone: "Asia/Tokyo") { id } }' }) },
+  // Only the learner shows their own items on their portfolio: here, their journal entry.
+  [Operation.SetVisibility]: {
+    request: (w) => ({
+      query: 'mutation($i: VisibilityInput!) { setVisibility(input: $i) }',
+      variables: { i: { itemKind: 'JOURNAL_ENTRY', itemId: w.learnerJournalEntryId, public: true } },
+    }),
+  },
   [Operation.ReadArtifact]: { http: (w) => ({ method: 'GET', path: `/artifacts/${w.learnerArtifact}` }), deniedAs: 'NOT_FOUND' },
   [Operation.RemoveTeamMember]: {
     request: (w) => ({
@@ -302,6 +331,11 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
     client.query(`UPDATE "Submission" SET status = 'SCORED' WHERE id = $1`, [learnerSubmissionId]),
   );
   const requested = await call(app, learner!, `mutation { requestReview(submissionId: "${learnerSubmissionId}") { id } }`);
+  const journalEntry = await call(
+    app,
+    learner!,
+    'mutation { addJournalEntry(input: { tried: "Set up the matrix.", learned: "Whose entry it is.", minutes: 10 }) { id } }',
+  );
   const fresh = async (account: Account): Promise<Account> => {
     const signedIn = await app.graphql('mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }', {
       e: account.email,
@@ -317,6 +351,7 @@ export async function buildWorld(app: TestApp, strangers: Strangers): Promise<Wo
     learnerModelAttemptId,
     learnerSubmissionId,
     learnerReviewId: (requested.requestReview as { id: string }).id,
+    learnerJournalEntryId: (journalEntry.addJournalEntry as { id: string }).id,
     teammate: teammate!,
     team: { slug, inviteCode },
     learnerApiToken: { id: apiToken.id, token },

@@ -1,3 +1,4 @@
+import { Clock } from '../../apps/api/src/clock/clock';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,10 +42,25 @@ export function testConfig(database: TestDatabase, env: Record<string, string> =
 }
 
 /** The real app on a free port, over a fresh database cloned from the migrated template. */
-export async function startTestApp(env: Record<string, string> = {}, logger: Logger = pino({ level: 'silent' })): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  logger: Logger = pino({ level: 'silent' }),
+  clock?: Clock,
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(database, env);
-  return asTestApp(await startServer(config, logger), database, config);
+  return asTestApp(await startServer(config, logger, clock), database, config);
+}
+
+/** A clock a test sets: `at` is where it stands (it does not move by itself). */
+export class FixedClock extends Clock {
+  constructor(public at: Date) {
+    super();
+  }
+
+  override now(): Date {
+    return new Date(this.at);
+  }
 }
 
 /** Adds the client helpers to a running server. */

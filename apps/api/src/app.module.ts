@@ -1,3 +1,5 @@
+import { ProgressModule } from './progress/progress.module';
+import { Clock, ClockModule } from './clock/clock';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -32,11 +34,12 @@ import { ScorerModule } from '../../scorer/src/scorer.module';
 /** Wiring only: every feature lives in its own module. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string, logger?: Logger): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string, logger?: Logger, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule.forRoot(clock),
         DbModule.forRoot(databaseUrl),
         // Fastify owns the request logger (and the request id); nestjs-pino routes Nest's logs into it.
         LoggerModule.forRoot({ useExisting: true, pinoHttp: logger ? { logger } : { level: 'silent' } }),
@@ -69,6 +72,7 @@ export class AppModule {
         CodingSessionsModule,
         ReviewsModule,
         LeaderboardsModule,
+        ProgressModule,
         // Single-process mode: this process also scores, its sandbox host a child of it.
         ...(config.scorer === 'embedded' ? [ScorerModule] : []),
       ],

@@ -14,3 +14,4 @@ export * from './sessions';
 export * from './reviews';
 export * from './leaderboards';
 export * from './seeded-random';
+export * from './progress';

@@ -54,11 +54,23 @@ export const leaderboardEventSchema = z.object({
   at: timestamp,
 });
 
+/** A learner's progress may have changed (a result, an approval, a journal entry): their subscribers re-read it. */
+export const progressEventSchema = z.object({
+  topic: z.literal('progress'),
+  userId: id,
+  at: timestamp,
+});
+
 /**
  * Every event the platform publishes, discriminated by `topic`. Adding a topic: define its
  * schema above and add it to this list (the type, validation and `Topic` follow).
  */
-export const platformEventSchema = z.discriminatedUnion('topic', [submissionEventSchema, reviewEventSchema, leaderboardEventSchema]);
+export const platformEventSchema = z.discriminatedUnion('topic', [
+  submissionEventSchema,
+  reviewEventSchema,
+  leaderboardEventSchema,
+  progressEventSchema,
+]);
 
 export type PlatformEvent = z.infer<typeof platformEventSchema>;
 export type Topic = PlatformEvent['topic'];
@@ -67,6 +79,12 @@ export type EventOf<T extends Topic> = Extract<PlatformEvent, { topic: T }>;
 export type SubmissionEvent = EventOf<'submission'>;
 export type ReviewEvent = EventOf<'review'>;
 export type LeaderboardEvent = EventOf<'leaderboard'>;
+export type ProgressEvent = EventOf<'progress'>;
+
+/** The event announcing that a learner's progress may have changed. */
+export function progressEvent(userId: string, at: Date = new Date()): ProgressEvent {
+  return { topic: 'progress', userId, at: at.toISOString() };
+}
 
 /**
  * The event announcing a change of standings (what a write's leaderboard upkeep returned), or null

@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './factories/certificate.factory';
 export * from './factories/timing.factory';
 export * from './code-corpus';
+export * from './xml';

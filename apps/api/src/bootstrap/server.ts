@@ -1,3 +1,4 @@
+import type { Clock } from '../clock/clock';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
@@ -49,7 +50,7 @@ export function createHttpAdapter(logger: Logger): FastifyAdapter {
  * Starts Proving Ground's API: checks the port, starts the embedded PostgreSQL when no
  * DATABASE_URL is set, applies migrations, then serves HTTP and WebSocket.
  */
-export async function startServer(config: AppConfig, logger: Logger = createLogger(config)): Promise<RunningServer> {
+export async function startServer(config: AppConfig, logger: Logger = createLogger(config), clock?: Clock): Promise<RunningServer> {
   await assertPortAvailable('PORT', config.port, config.host);
   const embedded = config.databaseUrl
     ? undefined
@@ -64,7 +65,7 @@ export async function startServer(config: AppConfig, logger: Logger = createLogg
     const applied = await migrate(databaseUrl);
     if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} migration(s)`);
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot(config, databaseUrl, logger),
+      AppModule.forRoot(config, databaseUrl, logger, clock),
       createHttpAdapter(logger),
       { bufferLogs: true },
     );

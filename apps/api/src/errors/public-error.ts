@@ -7,6 +7,7 @@ import {
   CommonErrorCode,
   LeaderboardErrorCode,
   PaginationErrorCode,
+  ProgressErrorCode,
   ReviewErrorCode,
   SessionErrorCode,
   TeamErrorCode,
@@ -111,6 +112,10 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
     case ReviewErrorCode.CommentInvalid:
     case ReviewErrorCode.NotReviewable:
     case LeaderboardErrorCode.ReasonInvalid:
+    case ProgressErrorCode.JournalEntryTooLarge:
+    case ProgressErrorCode.JournalEntryInvalid:
+    case ProgressErrorCode.TimeZoneInvalid:
+    case ProgressErrorCode.NotPublishable:
       return { code: 'BAD_USER_INPUT', httpStatus: 400 };
     case SessionErrorCode.SessionExpired:
     case SessionErrorCode.EditBatchConflict:
@@ -120,6 +125,7 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
     case ReviewErrorCode.NotClaimHolder:
     case LeaderboardErrorCode.AlreadyHidden:
     case LeaderboardErrorCode.NotHidden:
+    case ProgressErrorCode.JournalEditClosed:
       return { code: 'CONFLICT', httpStatus: 409 };
     default:
       return assertUnreachable(code);

@@ -71,6 +71,11 @@ function formatOne(error: GraphQLError, requestId: string | undefined): Formatte
     const syntax = error.message.startsWith('Syntax Error');
     return { error: { ...base, extensions: { code: syntax ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED' } }, httpStatus: 400 };
   }
+  if (error.path === undefined && (original instanceof GraphQLError || original instanceof TypeError)) {
+    // A variable's value that does not coerce to its type (1.5 for an Int, an unknown enum value, a
+    // bad DateTime): graphql-js wraps its own or the scalar's error before anything executes.
+    return { error: { ...base, extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_VARIABLE' } }, httpStatus: 400 };
+  }
   const ownCode = (original as { code?: unknown }).code;
   if (ownCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     // A body without Content-Length, cut off by the route's bodyLimit after that many bytes.

@@ -22,7 +22,7 @@ import {
   rankPage,
   type RankedPosition,
 } from '@app/domain';
-import { EventBus, leaderboardEvent } from '@app/events';
+import { EventBus, leaderboardEvent, progressEvent } from '@app/events';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
 import { connectionFromRows, takeFor } from '../graphql/pagination/connection-from-rows';
@@ -176,6 +176,7 @@ export class LeaderboardsService {
         tx,
       );
       await this.events.publish(leaderboardEvent(changed), sqlExecutorFor(tx));
+      await this.events.publish(progressEvent(result.userId), sqlExecutorFor(tx));
       return { submissionId: result.submissionId, hidden: hide, reason, changedAt: now };
     });
   }

@@ -28,7 +28,7 @@ import {
   type RubricCriterion,
   type RubricScore,
 } from '@app/domain';
-import { EventBus, leaderboardEvent, reviewEvent } from '@app/events';
+import { EventBus, leaderboardEvent, progressEvent, reviewEvent } from '@app/events';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
 import { connectionFromRows, takeFor } from '../graphql/pagination/connection-from-rows';
@@ -245,6 +245,7 @@ export class ReviewsService {
       );
       if (!decided) throw notHolder(review.id);
       await this.events.publish(leaderboardEvent(decided), sqlExecutorFor(tx));
+      await this.events.publish(progressEvent(review.learnerId), sqlExecutorFor(tx));
       const after = (await this.reviews.findById(review.id, tx))!;
       await this.announce(after, tx);
       return after;

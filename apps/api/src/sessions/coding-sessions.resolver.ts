@@ -1,6 +1,7 @@
 import { Args, Float, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { timeLeftMs } from '@app/domain';
 import { CurrentCaller, type Caller } from '../authorization/caller';
+import { Clock } from '../clock/clock';
 import { Attempt } from '../challenges/challenge.model';
 import { toChallenge } from '../challenges/challenge-view';
 import { ChallengesService } from '../challenges/challenges.service';
@@ -13,18 +14,19 @@ export class CodingSessionsResolver {
   constructor(
     private readonly sessions: CodingSessionsService,
     private readonly challenges: ChallengesService,
+    private readonly clock: Clock,
   ) {}
 
   @Mutation(() => CodingSession, {
     description: 'AI_FREE_SESSION only: starts the clock (deadline = now + timeLimitMinutes), or answers your open session.',
   })
   async startSession(@CurrentCaller() caller: Caller, @Args('challengeSlug') challengeSlug: string): Promise<CodingSession> {
-    return toCodingSession(await this.sessions.start(caller, challengeSlug));
+    return toCodingSession(await this.sessions.start(caller, challengeSlug), this.clock.now());
   }
 
   @Query(() => CodingSession, { nullable: true, description: 'A session, to its learner and admins.' })
   async session(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string): Promise<CodingSession> {
-    return toCodingSession(await this.sessions.byId(caller, id));
+    return toCodingSession(await this.sessions.byId(caller, id), this.clock.now());
   }
 
   @Mutation(() => EditAck, { description: 'Stores a batch of the edit log once per seq; answers the seqs still missing.' })
@@ -57,7 +59,7 @@ export class CodingSessionsResolver {
   }
 }
 
-function toCodingSession({ session, challenge, spec }: SessionView, now = new Date()): CodingSession {
+function toCodingSession({ session, challenge, spec }: SessionView, now: Date): CodingSession {
   return {
     id: session.id,
     challenge: toChallenge(challenge),

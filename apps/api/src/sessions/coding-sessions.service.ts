@@ -34,6 +34,7 @@ import {
 } from '@app/domain';
 import { AuthorizationService } from '../authorization/authorization.service';
 import type { Caller } from '../authorization/caller';
+import { Clock } from '../clock/clock';
 import { SubmissionsService } from '../submissions/submissions.service';
 
 export interface SessionSpecView {
@@ -66,6 +67,7 @@ export class CodingSessionsService {
     private readonly transactions: TransactionRunner,
     private readonly authorization: AuthorizationService,
     private readonly submissions: SubmissionsService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -75,7 +77,7 @@ export class CodingSessionsService {
    * starting again never resets the clock.
    * @throws UNAUTHENTICATED, NOT_FOUND, CONFLICT (retired), WRONG_CHALLENGE_KIND
    */
-  async start(caller: Caller, slug: string, now = new Date()): Promise<SessionView> {
+  async start(caller: Caller, slug: string, now = this.clock.now()): Promise<SessionView> {
     const actor = this.authorization.authorize(caller, Operation.StartSession);
     const challenge = await this.challenges.findBySlug(slug);
     if (!challenge) throw new DomainError(CommonErrorCode.NotFound, `no challenge "${slug}"`);
@@ -124,7 +126,7 @@ export class CodingSessionsService {
    * SESSION_GRACE_MS. Answers the seqs still missing.
    * @throws UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, EDIT_BATCH_INVALID, EDIT_BATCH_CONFLICT, EDIT_LOG_FULL, SESSION_EXPIRED
    */
-  async recordEdits(caller: Caller, input: EditBatchCandidate & { sessionId: string }, now = new Date()): Promise<EditAckView> {
+  async recordEdits(caller: Caller, input: EditBatchCandidate & { sessionId: string }, now = this.clock.now()): Promise<EditAckView> {
     const session = await this.find(caller, input.sessionId, Operation.RecordEdits);
     const problems = validateEditBatch(input);
     if (problems.length > 0) {
@@ -168,7 +170,7 @@ export class CodingSessionsService {
   async submitCode(
     caller: Caller,
     input: { sessionId: string; code: string; language: string },
-    now = new Date(),
+    now = this.clock.now(),
   ): Promise<SubmissionRecord> {
     const session = await this.find(caller, input.sessionId, Operation.SubmitCode);
     const language = validateSubmittedCode(input.code, input.language);

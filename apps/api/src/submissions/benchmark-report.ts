@@ -1,4 +1,4 @@
-import type { StoredTiming } from '@app/domain';
+import { escapeXml, type StoredTiming } from '@app/domain';
 
 /** What the picture shows: the measured timing and the words around it (all escaped). */
 export interface BenchmarkReportInput {
@@ -117,17 +117,6 @@ export function renderBenchmarkReport(input: BenchmarkReportInput): string {
     parts.join('') +
     '</svg>\n'
   );
-}
-
-/** Escapes text for XML content and attribute values. */
-export function escapeXml(value: string): string {
-  return value
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD') // characters XML 1.0 cannot hold
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }
 
 interface Scale {

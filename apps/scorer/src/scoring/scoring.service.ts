@@ -12,7 +12,7 @@ import {
   type ScoringInput,
 } from '@app/db';
 import { automaticReviewReason, ScoringFailureCode } from '@app/domain';
-import { EventBus, leaderboardEvent, reviewEvent, submissionEvent } from '@app/events';
+import { EventBus, leaderboardEvent, progressEvent, reviewEvent, submissionEvent } from '@app/events';
 import type { ClaimedScoringJob } from '@app/queue';
 import { ARTIFACT_STORE, ArtifactTooLargeError, type ArtifactStore } from '@app/storage';
 import { SandboxHost } from '../sandbox/sandbox-host';
@@ -81,6 +81,7 @@ export class ScoringService {
       const standings = await this.scoring.finish(job.submissionId, claim, job.id, scorer.id, end, tx);
       if (!standings) return false;
       await this.events.publish(leaderboardEvent(standings), sqlExecutorFor(tx));
+      await this.events.publish(progressEvent(input.userId), sqlExecutorFor(tx));
       // Every result is signed, rejected ones too: the evidence of what was measured.
       await this.certificates.issueForSubmission(job.submissionId, tx);
       await this.openReview(input, end, tx);

@@ -15,3 +15,7 @@ export * from './certificate.repository';
 export * from './coding-session.repository';
 export * from './review.repository';
 export * from './leaderboard.repository';
+export * from './journal.repository';
+export * from './public-item.repository';
+export * from './progress.repository';
+export * from './portfolio.repository';

@@ -41,6 +41,12 @@ export enum Operation {
   HideResult = 'hideResult',
   ShowResult = 'showResult',
   RecomputeLeaderboards = 'recomputeLeaderboards',
+  AddJournalEntry = 'addJournalEntry',
+  EditJournalEntry = 'editJournalEntry',
+  ViewJournal = 'viewJournal',
+  SetVisibility = 'setVisibility',
+  SetTimeZone = 'setTimeZone',
+  ViewLearnerProgress = 'viewLearnerProgress',
 }
 
 /**
@@ -52,9 +58,10 @@ export type Audience = 'signed-in' | 'session' | readonly Role[];
 /**
  * How the actor must relate to the object: none, the object is theirs, or their team's; a
  * `reviewer` is neither its owner nor in its owner's team (a mentor never reviews their own or
- * their team's work); `self-or-reviewer` is the owner, or a MENTOR/ADMIN who is a reviewer.
+ * their team's work); `self-or-reviewer` is the owner, or a MENTOR/ADMIN who is a reviewer;
+ * `mentor-of` is a mentor who has claimed or decided a review of the learner's work.
  */
-export type Relation = 'any' | 'self' | 'team-member' | 'team-owner' | 'reviewer' | 'self-or-reviewer';
+export type Relation = 'any' | 'self' | 'team-member' | 'team-owner' | 'reviewer' | 'self-or-reviewer' | 'mentor-of';
 
 export interface Rule {
   audience: Audience;
@@ -114,6 +121,14 @@ export const POLICY: Readonly<Record<Operation, Rule>> = {
   [Operation.HideResult]: { audience: ['ADMIN'], relation: 'any', adminBypass: false },
   [Operation.ShowResult]: { audience: ['ADMIN'], relation: 'any', adminBypass: false },
   [Operation.RecomputeLeaderboards]: { audience: ['ADMIN'], relation: 'any', adminBypass: false },
+  // Progress: the journal is the learner's own (private unless they publish an entry); their
+  // progress is theirs, their mentors' and admins'.
+  [Operation.AddJournalEntry]: { audience: 'signed-in', relation: 'any', adminBypass: false },
+  [Operation.EditJournalEntry]: { audience: 'signed-in', relation: 'self', adminBypass: false },
+  [Operation.ViewJournal]: { audience: 'signed-in', relation: 'any', adminBypass: false },
+  [Operation.SetVisibility]: { audience: 'signed-in', relation: 'self', adminBypass: false },
+  [Operation.SetTimeZone]: { audience: 'signed-in', relation: 'any', adminBypass: false },
+  [Operation.ViewLearnerProgress]: { audience: ['MENTOR', 'ADMIN'], relation: 'mentor-of', adminBypass: true },
 };
 
 /** What the object is, as far as the relation check needs: its owning user and/or team. */
@@ -121,6 +136,8 @@ export interface Target {
   userId?: string;
   teamId?: string | null;
   teamOwnerId?: string;
+  /** The actor has claimed or decided a review of the target user's work (looked up by the service). */
+  mentoredByActor?: boolean;
 }
 
 /**
@@ -158,6 +175,8 @@ function relates(actor: Actor, relation: Relation, target: Target): boolean {
       return isReviewer(actor, target);
     case 'self-or-reviewer':
       return relates(actor, 'self', target) || ((actor.role === 'MENTOR' || actor.role === 'ADMIN') && isReviewer(actor, target));
+    case 'mentor-of':
+      return target.mentoredByActor === true;
   }
 }
 
@@ -175,5 +194,6 @@ function describeRelation(relation: Relation): string {
     'team-owner': "the team's owner",
     reviewer: 'mentors outside its owner and their team',
     'self-or-reviewer': 'its owner and mentors outside their team',
+    'mentor-of': "the learner's mentors",
   }[relation];
 }

@@ -7,6 +7,7 @@ import type { PaginationErrorCode } from '../pagination/pagination-errors';
 import type { TeamErrorCode } from '../teams/team-errors';
 import type { ReviewErrorCode } from '../reviews/review-errors';
 import type { LeaderboardErrorCode } from '../leaderboards/leaderboard-errors';
+import type { ProgressErrorCode } from '../progress/progress-errors';
 
 /** Codes any area may use when nothing more specific fits. */
 export enum CommonErrorCode {
@@ -37,4 +38,5 @@ export type DomainErrorCode =
   | CertificateErrorCode
   | SessionErrorCode
   | ReviewErrorCode
-  | LeaderboardErrorCode;
+  | LeaderboardErrorCode
+  | ProgressErrorCode;
