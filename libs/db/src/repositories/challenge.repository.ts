@@ -114,6 +114,11 @@ export class ChallengeRepository {
     return challenge ? this.withVersion(challenge, challenge.currentVersion, db) : null;
   }
 
+  /** What never changes about a challenge (its id, kind, first publication), without its definition: one light query. */
+  identity(slug: string): Promise<{ id: string; slug: string; kind: ChallengeKindName; createdAt: Date } | null> {
+    return this.prisma.challenge.findUnique({ where: { slug }, select: { id: true, slug: true, kind: true, createdAt: true } });
+  }
+
   async findById(id: string, version?: number): Promise<ChallengeRecord | null> {
     const challenge = await this.prisma.challenge.findUnique({ where: { id }, select: CHALLENGE });
     return challenge ? this.withVersion(challenge, version ?? challenge.currentVersion, this.prisma) : null;
