@@ -148,7 +148,7 @@ describe('live leaderboards across two API processes', () => {
 
   const hide = (account: Account, submissionId: string, reason: string, show = false) =>
     scoringApi.graphql(
-      `mutation($i: ResultVisibilityInput!) { ${show ? 'showResult' : 'hideResult'}(input: $i) { submissionId hidden reason } }`,
+      `mutation($i: ResultVisibilityInput!) { ${show ? 'showResult' : 'hideResult'}(input: $i) { submissionId onLeaderboards reason } }`,
       { i: { submissionId, reason } },
       account.auth,
     );
@@ -185,7 +185,11 @@ describe('live leaderboards across two API processes', () => {
     expect(await board()).toEqual(['live-ada']);
 
     const hidden = await hide(admin, adaSubmission, '  Copied from a public repository.  ');
-    expect(hidden.body.data!.hideResult).toEqual({ submissionId: adaSubmission, hidden: true, reason: 'Copied from a public repository.' });
+    expect(hidden.body.data!.hideResult).toEqual({
+      submissionId: adaSubmission,
+      onLeaderboards: false,
+      reason: 'Copied from a public repository.',
+    });
     expect(await board()).toEqual([]);
     const again = await hide(admin, adaSubmission, 'twice');
     expect([errorCode(again), errorReason(again)]).toEqual(['CONFLICT', 'RESULT_ALREADY_HIDDEN']);
@@ -199,7 +203,7 @@ describe('live leaderboards across two API processes', () => {
     expect(await board()).toEqual([]); // nothing the refusals touched changed
 
     const shown = await hide(admin, adaSubmission, 'Cleared after review.', true);
-    expect(shown.body.data!.showResult).toMatchObject({ hidden: false });
+    expect(shown.body.data!.showResult).toMatchObject({ onLeaderboards: true });
     expect(await board()).toEqual(['live-ada']);
     const notHidden = await hide(admin, adaSubmission, 'again', true);
     expect([errorCode(notHidden), errorReason(notHidden)]).toEqual(['CONFLICT', 'RESULT_NOT_HIDDEN']);

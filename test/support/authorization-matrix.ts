@@ -219,13 +219,13 @@ export const SCENARIOS: Record<Operation, Scenario> = {
   },
   [Operation.HideResult]: {
     request: (w) => ({
-      query: 'mutation($i: ResultVisibilityInput!) { hideResult(input: $i) { hidden } }',
+      query: 'mutation($i: ResultVisibilityInput!) { hideResult(input: $i) { onLeaderboards } }',
       variables: { i: { submissionId: w.learnerSubmissionId, reason: 'Matrix check.' } },
     }),
   },
   [Operation.ShowResult]: {
     request: (w) => ({
-      query: 'mutation($i: ResultVisibilityInput!) { showResult(input: $i) { hidden } }',
+      query: 'mutation($i: ResultVisibilityInput!) { showResult(input: $i) { onLeaderboards } }',
       variables: { i: { submissionId: w.learnerSubmissionId, reason: 'Matrix check.' } },
     }),
   },

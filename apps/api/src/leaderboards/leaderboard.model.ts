@@ -89,8 +89,8 @@ export class ResultVisibility {
   @Field(() => ID)
   submissionId!: string;
 
-  @Field()
-  hidden!: boolean;
+  @Field({ description: 'False while an admin hides it from every board.' })
+  onLeaderboards!: boolean;
 
   @Field()
   reason!: string;

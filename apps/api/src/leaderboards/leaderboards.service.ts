@@ -191,7 +191,7 @@ export class LeaderboardsService {
       );
       await this.events.publish(leaderboardEvent(changed), sqlExecutorFor(tx));
       await this.events.publish(progressEvent(result.userId), sqlExecutorFor(tx));
-      return { submissionId: result.submissionId, hidden: hide, reason, changedAt: now };
+      return { submissionId: result.submissionId, onLeaderboards: !hide, reason, changedAt: now };
     });
   }
 
