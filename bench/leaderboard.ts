@@ -392,7 +392,7 @@ async function main(): Promise<void> {
 
   // The PostgreSQL: the one DATABASE_URL names, or a fresh embedded cluster.
   const scratch = mkdtempSync(join(tmpdir(), 'proving-bench-leaderboard-'));
-  const external = process.env.DATABASE_URL;
+  const external = loadConfig().databaseUrl; // DATABASE_URL, read (and checked) by libs/config
   const embedded = external
     ? undefined
     : await EmbeddedDatabase.start({ dataDir: scratch, port: await findFreePort(), database: 'postgres' });

@@ -34,7 +34,7 @@ export class JournalEntryResolver {
     description: 'The IANA time zone the learner had chosen when writing it: to the learner only (null on a public portfolio).',
   })
   timeZone(@CurrentCaller() caller: Caller, @Parent() entry: JournalEntry): string | null {
-    return caller.actor?.userId === entry.userId ? entry.timeZone : null;
+    return this.entries.entryTimeZoneVisibleTo(caller, entry);
   }
 
   @ResolveField(() => Boolean, { description: 'Whether it is shown on your public portfolio (false until you publish it).' })

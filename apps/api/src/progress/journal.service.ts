@@ -62,7 +62,7 @@ export class JournalService {
     const entry = validateJournalEntry(input);
     const now = this.clock.now();
     return this.transactions.run(async (tx) => {
-      const timeZone = (await this.journal.timeZoneOf(actor.userId, tx)) ?? 'UTC';
+      const timeZone = (await this.users.timeZoneOf(actor.userId, tx)) ?? 'UTC';
       const added = await this.journal.add(actor.userId, entry, now, localDateIn(timeZone, now), timeZone, tx);
       // Who wrote what when, never the text itself: the journal is private.
       await this.audit.record(
@@ -139,10 +139,10 @@ export class JournalService {
     // The runtime's spelling ("asia/tokyo" → "Asia/Tokyo"), so the stored name reads as clients expect.
     const canonical = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
     return this.transactions.run(async (tx) => {
-      const previous = await this.journal.timeZoneOf(actor.userId, tx);
+      const previous = await this.users.timeZoneOf(actor.userId, tx);
       if (previous === null) throw new DomainError(CommonErrorCode.NotFound, 'your account no longer exists');
       if (previous !== canonical) {
-        await this.journal.setTimeZone(actor.userId, canonical, tx);
+        await this.users.setTimeZone(actor.userId, canonical, tx);
         await this.audit.record(
           {
             actorId: actor.userId,
@@ -158,11 +158,16 @@ export class JournalService {
     });
   }
 
+  /** The time zone an entry was written in: to its learner only (a public entry does not show it). */
+  entryTimeZoneVisibleTo(caller: Caller, entry: { userId: string; timeZone: string }): string | null {
+    return caller.actor?.userId === entry.userId ? entry.timeZone : null;
+  }
+
   /** The user's time zone, to the user and admins (null to anyone else). */
   async timeZoneVisibleTo(caller: Caller, user: { id: string }): Promise<string | null> {
     const actor = caller.actor;
     if (!actor || (actor.userId !== user.id && actor.role !== 'ADMIN')) return null;
-    return this.journal.timeZoneOf(user.id);
+    return this.users.timeZoneOf(user.id);
   }
 
   /**
@@ -171,7 +176,7 @@ export class JournalService {
    * current run holds until the learner's today is over. No authorization: callers check who may see it.
    */
   async journalStreak(userId: string, now: Date = this.clock.now()): Promise<Streak> {
-    const [dates, timeZone] = await Promise.all([this.journal.localDates(userId), this.journal.timeZoneOf(userId)]);
+    const [dates, timeZone] = await Promise.all([this.journal.localDates(userId), this.users.timeZoneOf(userId)]);
     return dailyStreak(dates, now, timeZone ?? 'UTC');
   }
 }

@@ -18,7 +18,7 @@ export class ProgressResolver {
     description: "The user's progress: to the user themself (`me { progress }`); null to anyone else (mentors: learnerProgress).",
   })
   progress(@CurrentCaller() caller: Caller, @Parent() user: User): Promise<Progress> | null {
-    return caller.actor?.userId === user.id ? this.service.of(user.id) : null;
+    return this.service.visibleTo(caller, user.id);
   }
 
   @Query(() => Progress, { description: "A learner's progress: for their mentors (who reviewed their work) and admins." })

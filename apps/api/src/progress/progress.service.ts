@@ -27,9 +27,9 @@ export class ProgressService {
     private readonly clock: Clock,
   ) {}
 
-  /** The caller's own progress (`me { progress }`). */
-  mine(caller: Caller): Promise<Progress> {
-    return this.of(this.authorization.signedIn(caller).userId);
+  /** `User.progress`: the user's own progress, to themself only (mentors and admins ask `learnerProgress`); null to anyone else. */
+  visibleTo(caller: Caller, userId: string): Promise<Progress> | null {
+    return caller.actor?.userId === userId ? this.of(userId) : null;
   }
 
   /**

@@ -85,17 +85,6 @@ export class JournalRepository {
     return rows.map(toRecord);
   }
 
-  /** The learner's time zone (IANA; "UTC" until they choose one), or null for no such user. */
-  async timeZoneOf(userId: string, db: Db = this.prisma): Promise<string | null> {
-    const row = await db.user.findUnique({ where: { id: userId }, select: { timeZone: true } });
-    return row?.timeZone ?? null;
-  }
-
-  /** Sets the time zone the learner's days are counted in from now on (entries keep the day they were written on). */
-  async setTimeZone(userId: string, timeZone: string, db: Db = this.prisma): Promise<void> {
-    await db.user.update({ where: { id: userId }, data: { timeZone }, select: { id: true } });
-  }
-
   /** The distinct days (YYYY-MM-DD) the learner wrote an entry on, in the time zones they wrote them in. */
   async localDates(userId: string, db: Db = this.prisma): Promise<string[]> {
     const rows = await db.journalEntry.findMany({

@@ -37,10 +37,6 @@ export interface StandingsDelta {
 
 export const NO_CHANGE: StandingsDelta = Object.freeze({ challengeIds: [], userIds: [], teamIds: [] }) as StandingsDelta;
 
-export function isNoChange(delta: StandingsDelta): boolean {
-  return delta.challengeIds.length === 0 && delta.userIds.length === 0 && delta.teamIds.length === 0;
-}
-
 /** Incremental writes share this lock; a recompute takes it alone, so none of them interleave. */
 const ALL_STANDINGS_LOCK = Prisma.sql`hashtext('leaderboard:all')`;
 
@@ -91,21 +87,21 @@ export function bestRows(scope: Scope): Prisma.Sql {
      ORDER BY k."challengeId", d.class, p.period, k."userId", k.points DESC, k.at ASC, k."resultId" ASC`;
 }
 
-/** Each learner's totals per period: the sum of their "*" best rows (kept rounded). */
-export function totalRows(userIds: readonly string[] | null): Prisma.Sql {
+/** Each learner's totals per period: the sum of their "*" best rows (kept rounded), from `bests` (the stored ones by default). */
+export function totalRows(userIds: readonly string[] | null, bests: Prisma.Sql = Prisma.sql`"LeaderboardBest"`): Prisma.Sql {
   return Prisma.sql`
     SELECT b.period, b."userId", round(sum(b.points)::numeric, ${POINTS_DECIMALS})::float8 AS points, max(b."achievedAt") AS "achievedAt"
-      FROM "LeaderboardBest" b
+      FROM ${bests} b
      WHERE b."deviceClass" = '*'
        ${userIds ? Prisma.sql`AND b."userId" = ANY(${[...userIds]}::uuid[])` : Prisma.empty}
      GROUP BY b.period, b."userId"`;
 }
 
-/** Each team's totals per period: the sum of its current members' totals. */
-export function teamRows(teamIds: readonly string[] | null): Prisma.Sql {
+/** Each team's totals per period: the sum of its current members' totals, from `totals` (the stored ones by default). */
+export function teamRows(teamIds: readonly string[] | null, totals: Prisma.Sql = Prisma.sql`"LeaderboardTotal"`): Prisma.Sql {
   return Prisma.sql`
     SELECT t.period, m."teamId", round(sum(t.points)::numeric, ${POINTS_DECIMALS})::float8 AS points, max(t."achievedAt") AS "achievedAt"
-      FROM "LeaderboardTotal" t
+      FROM ${totals} t
       JOIN "Membership" m ON m."userId" = t."userId"
      ${teamIds ? Prisma.sql`WHERE m."teamId" = ANY(${[...teamIds]}::uuid[])` : Prisma.empty}
      GROUP BY t.period, m."teamId"`;
@@ -156,92 +152,90 @@ export async function recomputeStandings(tx: Db): Promise<{ bests: number; total
   return { bests: bests.length, totals: totals.length, teams: teams.length };
 }
 
+/** A stored leaderboard table: its key columns and the columns a refresh compares. */
+interface StoredTable {
+  name: string;
+  key: readonly string[];
+  values: readonly string[];
+}
+
+const BESTS: StoredTable = {
+  name: 'LeaderboardBest',
+  key: ['userId', 'challengeId', 'deviceClass', 'period'],
+  values: ['resultId', 'points', 'speedup', 'achievedAt'],
+};
+const TOTALS: StoredTable = { name: 'LeaderboardTotal', key: ['userId', 'period'], values: ['points', 'achievedAt'] };
+const TEAMS: StoredTable = { name: 'LeaderboardTeamTotal', key: ['teamId', 'period'], values: ['points', 'achievedAt'] };
+
+/** `"a", "b"` (optionally over an alias: `t."a", t."b"`) for constant column names. */
+const columns = (names: readonly string[], alias?: string) =>
+  Prisma.raw(names.map((name) => `${alias ? `${alias}.` : ''}"${name}"`).join(', '));
+
 /**
  * How far the stored rows are from what the results give, without changing anything: the number
- * of rows that differ, are missing or are extra, per table.
+ * of rows that differ, are missing or are extra, per table (a row with other values counts twice).
  */
 export async function standingsDrift(db: Db): Promise<{ bests: number; totals: number; teams: number }> {
+  const difference = (table: StoredTable, fresh: string) => {
+    const all = columns([...table.key, ...table.values]);
+    const stored = Prisma.raw(`"${table.name}"`);
+    const computed = Prisma.raw(fresh);
+    return Prisma.sql`(SELECT count(*) FROM ((SELECT ${all} FROM ${computed} EXCEPT ALL SELECT ${all} FROM ${stored})
+                       UNION ALL (SELECT ${all} FROM ${stored} EXCEPT ALL SELECT ${all} FROM ${computed})) d)::int`;
+  };
   const [row] = await db.$queryRaw<{ bests: number; totals: number; teams: number }[]>`
     WITH fb AS (${bestRows({ userIds: null, challengeIds: null })}),
-         ft AS (SELECT f.period, f."userId", round(sum(f.points)::numeric, ${POINTS_DECIMALS})::float8 AS points, max(f."achievedAt") AS "achievedAt"
-                  FROM fb f WHERE f."deviceClass" = '*' GROUP BY f.period, f."userId"),
-         fm AS (SELECT t.period, m."teamId", round(sum(t.points)::numeric, ${POINTS_DECIMALS})::float8 AS points, max(t."achievedAt") AS "achievedAt"
-                  FROM ft t JOIN "Membership" m ON m."userId" = t."userId" GROUP BY t.period, m."teamId")
-    SELECT
-      (SELECT count(*) FROM (
-         (SELECT "challengeId", "deviceClass", period, "userId", "resultId", points, speedup, "achievedAt" FROM fb
-          EXCEPT ALL SELECT "challengeId", "deviceClass", period, "userId", "resultId", points, speedup, "achievedAt" FROM "LeaderboardBest")
-         UNION ALL
-         (SELECT "challengeId", "deviceClass", period, "userId", "resultId", points, speedup, "achievedAt" FROM "LeaderboardBest"
-          EXCEPT ALL SELECT "challengeId", "deviceClass", period, "userId", "resultId", points, speedup, "achievedAt" FROM fb)) d)::int AS bests,
-      (SELECT count(*) FROM (
-         (SELECT period, "userId", points, "achievedAt" FROM ft EXCEPT ALL SELECT period, "userId", points, "achievedAt" FROM "LeaderboardTotal")
-         UNION ALL
-         (SELECT period, "userId", points, "achievedAt" FROM "LeaderboardTotal" EXCEPT ALL SELECT period, "userId", points, "achievedAt" FROM ft)) d)::int AS totals,
-      (SELECT count(*) FROM (
-         (SELECT period, "teamId", points, "achievedAt" FROM fm EXCEPT ALL SELECT period, "teamId", points, "achievedAt" FROM "LeaderboardTeamTotal")
-         UNION ALL
-         (SELECT period, "teamId", points, "achievedAt" FROM "LeaderboardTeamTotal" EXCEPT ALL SELECT period, "teamId", points, "achievedAt" FROM fm)) d)::int AS teams`;
+         ft AS (${totalRows(null, Prisma.sql`fb`)}),
+         fm AS (${teamRows(null, Prisma.sql`ft`)})
+    SELECT ${difference(BESTS, 'fb')} AS bests, ${difference(TOTALS, 'ft')} AS totals, ${difference(TEAMS, 'fm')} AS teams`;
   return row!;
 }
 
-/** Upserts the best rows of the scope and deletes those the results no longer give. @returns the (learner, challenge) pairs that changed */
-async function syncBests(tx: Db, scope: Scope): Promise<{ userId: string; challengeId: string }[]> {
-  const where = Prisma.sql`
-    ${scope.userIds ? Prisma.sql`AND b."userId" = ANY(${[...scope.userIds]}::uuid[])` : Prisma.empty}
-    ${scope.challengeIds ? Prisma.sql`AND b."challengeId" = ANY(${[...scope.challengeIds]}::uuid[])` : Prisma.empty}`;
-  return tx.$queryRaw<{ userId: string; challengeId: string }[]>`
-    WITH fresh AS (${bestRows(scope)}),
+/**
+ * Makes the stored rows of `table` within `scope` (a condition over the alias `t`) equal `fresh`:
+ * upserts what differs, deletes what `fresh` no longer has, leaves the rest untouched.
+ * @returns the `changed` columns of every row written or deleted, distinct
+ */
+async function sync<T>(tx: Db, table: StoredTable, fresh: Prisma.Sql, scope: Prisma.Sql, changed: readonly string[]): Promise<T[]> {
+  const name = Prisma.raw(`"${table.name}"`);
+  const all = columns([...table.key, ...table.values]);
+  const excluded = columns(table.values, 'EXCLUDED');
+  const matches = Prisma.raw(table.key.map((key) => `f."${key}" = t."${key}"`).join(' AND '));
+  const selected = Prisma.raw(changed.map((column) => `"${column}"::text`).join(', '));
+  return tx.$queryRaw<T[]>`
+    WITH fresh AS (${fresh}),
     upserted AS (
-      INSERT INTO "LeaderboardBest" AS b ("challengeId", "deviceClass", period, "userId", "resultId", points, speedup, "achievedAt")
-      SELECT * FROM fresh
-      ON CONFLICT ("userId", "challengeId", "deviceClass", period) DO UPDATE
-         SET "resultId" = EXCLUDED."resultId", points = EXCLUDED.points, speedup = EXCLUDED.speedup, "achievedAt" = EXCLUDED."achievedAt"
-       WHERE (b."resultId", b.points, b.speedup, b."achievedAt") IS DISTINCT FROM (EXCLUDED."resultId", EXCLUDED.points, EXCLUDED.speedup, EXCLUDED."achievedAt")
-      RETURNING b."userId", b."challengeId"),
+      INSERT INTO ${name} AS t (${all})
+      SELECT ${all} FROM fresh
+      ON CONFLICT (${columns(table.key)}) DO UPDATE SET (${columns(table.values)}) = ROW(${excluded})
+       WHERE (${columns(table.values, 't')}) IS DISTINCT FROM (${excluded})
+      RETURNING ${columns(changed, 't')}),
     removed AS (
-      DELETE FROM "LeaderboardBest" b
-       WHERE true ${where}
-         AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f."challengeId" = b."challengeId" AND f."deviceClass" = b."deviceClass"
-                                                 AND f.period = b.period AND f."userId" = b."userId")
-      RETURNING b."userId", b."challengeId")
-    SELECT DISTINCT "userId"::text, "challengeId"::text FROM (SELECT * FROM upserted UNION ALL SELECT * FROM removed) c`;
+      DELETE FROM ${name} t
+       WHERE ${scope} AND NOT EXISTS (SELECT 1 FROM fresh f WHERE ${matches})
+      RETURNING ${columns(changed, 't')})
+    SELECT DISTINCT ${selected} FROM (SELECT * FROM upserted UNION ALL SELECT * FROM removed) c`;
 }
 
-/** Upserts the totals of `userIds` (null: everyone) from their best rows. @returns the learners whose totals changed */
+const within = (column: string, ids: readonly string[] | null) =>
+  ids ? Prisma.sql`${Prisma.raw(`t."${column}"`)} = ANY(${[...ids]}::uuid[])` : Prisma.sql`true`;
+
+/** The best rows of the scope. @returns the (learner, challenge) pairs that changed */
+function syncBests(tx: Db, scope: Scope): Promise<{ userId: string; challengeId: string }[]> {
+  return sync(tx, BESTS, bestRows(scope), Prisma.sql`${within('userId', scope.userIds)} AND ${within('challengeId', scope.challengeIds)}`, [
+    'userId',
+    'challengeId',
+  ]);
+}
+
+/** The totals of `userIds` (null: everyone) from their best rows. @returns the learners whose totals changed */
 async function syncTotals(tx: Db, userIds: readonly string[] | null): Promise<string[]> {
-  const rows = await tx.$queryRaw<{ userId: string }[]>`
-    WITH fresh AS (${totalRows(userIds)}),
-    upserted AS (
-      INSERT INTO "LeaderboardTotal" AS t (period, "userId", points, "achievedAt")
-      SELECT * FROM fresh
-      ON CONFLICT ("userId", period) DO UPDATE SET points = EXCLUDED.points, "achievedAt" = EXCLUDED."achievedAt"
-       WHERE (t.points, t."achievedAt") IS DISTINCT FROM (EXCLUDED.points, EXCLUDED."achievedAt")
-      RETURNING t."userId"),
-    removed AS (
-      DELETE FROM "LeaderboardTotal" t
-       WHERE ${userIds ? Prisma.sql`t."userId" = ANY(${[...userIds]}::uuid[])` : Prisma.sql`true`}
-         AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.period = t.period AND f."userId" = t."userId")
-      RETURNING t."userId")
-    SELECT DISTINCT "userId"::text FROM (SELECT * FROM upserted UNION ALL SELECT * FROM removed) c`;
+  const rows = await sync<{ userId: string }>(tx, TOTALS, totalRows(userIds), within('userId', userIds), ['userId']);
   return rows.map((row) => row.userId).sort();
 }
 
-/** Upserts the totals of `teamIds` (null: every team) from their members' totals. @returns the teams whose totals changed */
+/** The totals of `teamIds` (null: every team) from their members' totals. @returns the teams whose totals changed */
 async function syncTeams(tx: Db, teamIds: readonly string[] | null): Promise<string[]> {
-  const rows = await tx.$queryRaw<{ teamId: string }[]>`
-    WITH fresh AS (${teamRows(teamIds)}),
-    upserted AS (
-      INSERT INTO "LeaderboardTeamTotal" AS t (period, "teamId", points, "achievedAt")
-      SELECT * FROM fresh
-      ON CONFLICT ("teamId", period) DO UPDATE SET points = EXCLUDED.points, "achievedAt" = EXCLUDED."achievedAt"
-       WHERE (t.points, t."achievedAt") IS DISTINCT FROM (EXCLUDED.points, EXCLUDED."achievedAt")
-      RETURNING t."teamId"),
-    removed AS (
-      DELETE FROM "LeaderboardTeamTotal" t
-       WHERE ${teamIds ? Prisma.sql`t."teamId" = ANY(${[...teamIds]}::uuid[])` : Prisma.sql`true`}
-         AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.period = t.period AND f."teamId" = t."teamId")
-      RETURNING t."teamId")
-    SELECT DISTINCT "teamId"::text FROM (SELECT * FROM upserted UNION ALL SELECT * FROM removed) c`;
+  const rows = await sync<{ teamId: string }>(tx, TEAMS, teamRows(teamIds), within('teamId', teamIds), ['teamId']);
   return rows.map((row) => row.teamId).sort();
 }

@@ -50,6 +50,17 @@ export class UserRepository {
     return this.prisma.user.findUnique({ where: { handle }, select: PUBLIC });
   }
 
+  /** The learner's time zone (IANA; "UTC" until they choose one), or null for no such user. */
+  async timeZoneOf(userId: string, db: Db = this.prisma): Promise<string | null> {
+    const row = await db.user.findUnique({ where: { id: userId }, select: { timeZone: true } });
+    return row?.timeZone ?? null;
+  }
+
+  /** Sets the time zone the learner's days are counted in from now on (entries keep the day they were written on). */
+  async setTimeZone(userId: string, timeZone: string, db: Db = this.prisma): Promise<void> {
+    await db.user.update({ where: { id: userId }, data: { timeZone }, select: { id: true } });
+  }
+
   setRole(id: string, role: Role, db: Db = this.prisma): Promise<UserRecord> {
     return db.user.update({ where: { id }, data: { role }, select: PUBLIC });
   }

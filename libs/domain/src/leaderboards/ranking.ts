@@ -29,12 +29,6 @@ export function isoWeekKey(at: Date): string {
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
-/** Monday 00:00 UTC of the ISO week holding `at`. */
-export function isoWeekStart(at: Date): Date {
-  const weekday = (at.getUTCDay() + 6) % 7;
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() - weekday));
-}
-
 /** The stored period key a board of `period` reads at `now`. */
 export function periodKey(period: 'ALL_TIME' | 'WEEK', now: Date): string {
   return period === 'WEEK' ? isoWeekKey(now) : ALL_TIME_PERIOD;
