@@ -50,9 +50,9 @@ describe('leaderboard standings', () => {
       handle,
     ]);
     if (team) {
-      await sql(`INSERT INTO "Team" (id, slug, name, "inviteCode") VALUES (gen_random_uuid(), $1, $1, $1) ON CONFLICT (slug) DO NOTHING`, [
-        team,
-      ]);
+      // Learners of one team are created concurrently: the team's slug and invite code are both
+      // unique, and ON CONFLICT with a target handles only that index's conflict, so none here.
+      await sql(`INSERT INTO "Team" (id, slug, name, "inviteCode") VALUES (gen_random_uuid(), $1, $1, $1) ON CONFLICT DO NOTHING`, [team]);
       await sql(`INSERT INTO "Membership" ("userId", "teamId", role) SELECT $1, id, 'MEMBER' FROM "Team" WHERE slug = $2`, [id, team]);
     }
     return id;
