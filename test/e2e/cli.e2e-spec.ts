@@ -35,6 +35,8 @@ describe('the proving CLI, driven as a new user would', () => {
   beforeAll(async () => {
     app = await startTestApp({ SCORER: 'embedded', SANDBOX_TASK_TIMEOUT_MS: '60000' });
     home = mkdtempSync(join(tmpdir(), 'proving-cli-'));
+    // The learner's own model file (the CLI runs in `home`).
+    writeFileSync(join(home, 'known-solution.onnx'), catalogModel(SLUG, 'known-solution'));
     deadUrl = `http://127.0.0.1:${await freePort()}`;
   }, 120_000);
 
@@ -95,7 +97,7 @@ describe('the proving CLI, driven as a new user would', () => {
   });
 
   it('without a stored login, or with the server down, exits 3 and says what to do', async () => {
-    const submit = await proving(['submit', SLUG, catalogPath('known-solution'), '--json']);
+    const submit = await proving(['submit', SLUG, 'known-solution.onnx', '--json']);
     expect(submit.code).toBe(3);
     expect(json<{ error: { code: string } }>(submit).error.code).toBe('NOT_LOGGED_IN');
     expect(submit.stderr).toMatch(/run 'proving login' first/);
@@ -143,7 +145,7 @@ describe('the proving CLI, driven as a new user would', () => {
     expect(list.code).toBe(0);
     expect(json<Array<{ slug: string }>>(list).map((row) => row.slug)).toContain(SLUG);
     const table = await proving(['challenges']);
-    expect(table.stdout.split('\n')[0]).toMatch(/^SLUG\s+KIND\s+DIFFICULTY\s+POINTS\s+TITLE$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^SLUG\s+KIND\s+POINTS\s+TITLE$/);
 
     const brief = await proving(['challenge', SLUG]);
     expect(brief.code).toBe(0);
@@ -175,7 +177,7 @@ describe('the proving CLI, driven as a new user would', () => {
   it(
     'submits the known solution, follows it live to PASSED, and shows the result and its links',
     async () => {
-      const run = await proving(['submit', SLUG, catalogPath('known-solution'), '--json']);
+      const run = await proving(['submit', SLUG, 'known-solution.onnx', '--json']);
       expect(run.code).toBe(0);
       const result = json<{
         id: string;
@@ -248,10 +250,6 @@ describe('the proving CLI, driven as a new user would', () => {
     return storedCredentials()[app.url]!;
   }
 });
-
-function catalogPath(which: 'known-solution'): string {
-  return join(__dirname, '..', '..', 'libs', 'catalog', 'build', '_known-solutions', SLUG, `${which}.onnx`);
-}
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');

@@ -39,7 +39,7 @@ const register: CommandSpec = {
     handle: { type: 'string', value: 'handle', description: 'your public name: 3–32 of a-z, 0-9, - and _' },
   },
   description: ['Creates an account (email, public handle, password of 8–128 characters) and logs in as with `proving login`.'],
-  examples: ['proving register', 'printf \'%s\' "$PASSWORD" | proving register --email ada@example.com --handle ada --password-stdin'],
+  examples: ['proving register', 'proving register --email ada@example.com --handle ada --password-stdin < pw'],
   async run(context, input) {
     const email = await valueOrPrompt(context, input, 'email', 'Email: ');
     const handle = await valueOrPrompt(context, input, 'handle', 'Handle: ');
@@ -48,7 +48,7 @@ const register: CommandSpec = {
       `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { handle } } }`,
       { input: { email, handle, password } },
     );
-    return finishLogin(context, data.register, 'registered');
+    return finishLogin(context, data.register, 'registered and logged in');
   },
 };
 
@@ -58,10 +58,10 @@ const login: CommandSpec = {
   args: [],
   options: SECRET_OPTIONS,
   description: [
-    'Logs in, creates a personal API token for this machine (see `me { apiTokens }`) and stores it, mode 600, in the config folder, one per server URL. The 15-minute session used to make it is ended at once; no password or refresh token is kept.',
+    'Logs in, creates a personal API token for this machine (see `me { apiTokens }`) and stores it (mode 600) in the config folder, one per server URL. The 15-minute session used to make it is ended at once; no password or refresh token is kept.',
     "Also pins the platform's certificate keys (GET /certificates/keys) so that `proving verify` works offline.",
   ],
-  examples: ['proving login', 'printf \'%s\' "$PASSWORD" | proving login --email ada@example.com --password-stdin'],
+  examples: ['proving login', 'proving login --email ada@example.com --password-stdin < password.txt'],
   async run(context, input) {
     const email = await valueOrPrompt(context, input, 'email', 'Email: ');
     const password = await passwordOf(context, input);
@@ -78,7 +78,7 @@ const logout: CommandSpec = {
   summary: "revoke this machine's API token and forget it",
   args: [],
   description: [
-    'Revokes the stored API token on the server (revokeApiToken) and deletes it from the config folder. When the server cannot be reached the token is deleted here all the same, and the exit code is 3: revoke it later from another login (`me { apiTokens }`). Pinned certificate keys are kept.',
+    'Revokes the stored API token on the server (revokeApiToken) and deletes it from the config folder. When the server cannot be reached the token is deleted here all the same, and the exit code is 3: revoke it later with revokeApiToken from another login. Pinned certificate keys are kept.',
   ],
   async run(context) {
     const credential = context.store.credential(context.url);
