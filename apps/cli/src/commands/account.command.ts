@@ -88,9 +88,7 @@ const logout: CommandSpec = {
     }
     let revoked = false;
     try {
-      await context.api
-        .as(credential.token)
-        .graphql('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', { id: credential.tokenId });
+      await revokeToken(context.api, credential);
       revoked = true;
     } catch (error) {
       // A token the server no longer accepts is as good as revoked; anything else is reported.
@@ -139,7 +137,8 @@ async function finishLogin(context: CommandContext, auth: AuthPayload, done: str
   );
   await session.graphql('mutation { logout }').catch(() => undefined);
   const previous = context.store.credential(context.url);
-  if (previous) await revokeQuietly(context.api.as(previous.token), previous);
+  // The previous login's token of this machine: replaced, so revoked (best effort: it may be revoked already).
+  if (previous) await revokeToken(context.api, previous).catch(() => undefined);
   const credential: Credential = {
     token: created.createApiToken.token,
     tokenId: created.createApiToken.apiToken.id,
@@ -161,8 +160,9 @@ async function finishLogin(context: CommandContext, auth: AuthPayload, done: str
   return ExitCode.Ok;
 }
 
-async function revokeQuietly(api: ApiClient, credential: Credential): Promise<void> {
-  await api.graphql('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', { id: credential.tokenId }).catch(() => undefined);
+/** Revokes a stored token with the token itself (an API token may revoke itself). */
+async function revokeToken(api: ApiClient, credential: Credential): Promise<void> {
+  await api.as(credential.token).graphql('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', { id: credential.tokenId });
 }
 
 async function valueOrPrompt(context: CommandContext, input: CommandInput, option: string, question: string): Promise<string> {

@@ -114,9 +114,9 @@ const fetchCommand: CommandSpec = {
   ],
   examples: ['proving fetch pruned-mlp-speedup', 'proving fetch pruned-mlp-speedup --dir work --json'],
   async run(context, input) {
+    if (input.options.dir === '') throw new UsageError('--dir must not be empty');
     const found = await challengeNamed(context, input.args.slug!);
     const dir = resolve((input.options.dir as string | undefined) ?? found.slug);
-    if ((input.options.dir as string | undefined) === '') throw new UsageError('--dir must not be empty');
     mkdirSync(dir, { recursive: true });
     const api = context.maybeSignedIn();
     const files: Array<{ name: string; path: string; sha256: string; size: number; outcome: string }> = [];
