@@ -40,6 +40,8 @@ export interface CommandContext {
   /** The API as the stored login when there is one, else anonymous (public reads). */
   maybeSignedIn(): ApiClient;
   stdin: Readable;
+  /** Asks on the terminal (the question on stderr; `hidden`: nothing typed is echoed). Only when settings.stdinIsTTY. */
+  ask(question: string, hidden: boolean): Promise<string>;
   /** Progress and prompts: stderr. */
   stderr: { write(text: string): void };
   progress(): ProgressBar;

@@ -3,7 +3,7 @@ import type { ApiClient } from '../api-client';
 import { CliError, ExitCode, UsageError } from '../cli-errors';
 import type { CommandContext, CommandInput, CommandSpec } from '../command';
 import type { Credential } from '../config-store';
-import { ask, askHidden, readAll } from '../prompt';
+import { readAll } from '../prompt';
 
 /** The API token's name: where and when it was made, so `me { apiTokens }` tells a learner's machines apart. */
 const TOKEN_NAME_MAX = 64;
@@ -171,7 +171,7 @@ async function valueOrPrompt(context: CommandContext, input: CommandInput, optio
   if (!context.settings.stdinIsTTY || input.options['password-stdin']) {
     throw new UsageError(`--${option} is required when there is no terminal to ask on`);
   }
-  return (await ask(context.stdin, process.stderr, question)).trim();
+  return (await context.ask(question, false)).trim();
 }
 
 async function passwordOf(context: CommandContext, input: CommandInput): Promise<string> {
@@ -183,7 +183,7 @@ async function passwordOf(context: CommandContext, input: CommandInput): Promise
   if (!context.settings.stdinIsTTY) {
     throw new UsageError('no terminal to ask for the password on: pass --password-stdin and pipe it in');
   }
-  return askHidden(process.stdin, process.stderr, 'Password: ');
+  return context.ask('Password: ', true);
 }
 
 export const ACCOUNT_COMMANDS: CommandSpec[] = [register, login, logout];
