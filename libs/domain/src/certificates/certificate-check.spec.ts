@@ -4,6 +4,7 @@ import {
   CERTIFICATE_CHECK_MAX_BYTES,
   CertificateCheckCode,
   judgeCertificate,
+  judgeCertificateSignature,
   parseCertificateDocument,
   type CertificateCheck,
   type CertificateDocument,
@@ -132,6 +133,19 @@ describe('checking a certificate document', () => {
       reason: `certificate ${payload.id} was revoked on 2026-12-01T00:00:00.000Z: the scorer was miscalibrated`,
       certificateId: payload.id,
     });
+  });
+
+  it('offline, with the key alone, accepts the served document and refuses a changed one, not knowing about revocation', () => {
+    const { document, key, payload } = platform();
+    const offline = (changed: Partial<CertificateDocument>) => {
+      const parsed = parseCertificateDocument(JSON.stringify({ ...document, ...changed }));
+      if ('check' in parsed) return parsed.check;
+      return judgeCertificateSignature(parsed.document, parsed.document.keyId === key.keyId ? { publicKeyPem: key.publicKeyPem } : null);
+    };
+    expect(offline({})).toEqual({ valid: true, code: null, reason: null, certificateId: payload.id });
+    const inflated = document.certificate.replace('"speedup":1.42', '"speedup":2.42');
+    expect(offline({ certificate: inflated })).toMatchObject({ valid: false, code: CertificateCheckCode.SignatureMismatch });
+    expect(offline({ keyId: 'ffffffffffffffff' })).toMatchObject({ valid: false, code: CertificateCheckCode.UnknownKey });
   });
 
   it('refuses a signed text that is not a canonical v1 certificate', () => {

@@ -133,6 +133,29 @@ export function judgeCertificate(
   key: { publicKeyPem: string } | null,
   stored: StoredCertificate | null,
 ): CertificateCheck {
+  const signed = judgeCertificateSignature(document, key);
+  if (!signed.valid) return signed;
+  const id = signed.certificateId!;
+  if (!stored || stored.id !== id) {
+    return invalid(CertificateCheckCode.UnknownCertificate, `this platform issued no certificate ${id}`, id);
+  }
+  if (stored.canonical !== document.certificate || stored.keyId !== document.keyId) {
+    return invalid(CertificateCheckCode.TextMismatch, `the text differs from certificate ${id} as it was issued`, id);
+  }
+  if (stored.revokedAt) {
+    const why = stored.revokedReason ? `: ${stored.revokedReason}` : '';
+    return invalid(CertificateCheckCode.Revoked, `certificate ${id} was revoked on ${stored.revokedAt.toISOString()}${why}`, id);
+  }
+  return signed;
+}
+
+/**
+ * The checks that need only the signing key (a pinned copy will do): the key, the signature, and
+ * that the signed text is a canonical v1 certificate naming that key. What an offline verifier
+ * (the `proving verify` CLI) can decide; whether the platform still holds the certificate
+ * unrevoked needs the platform (`judgeCertificate`).
+ */
+export function judgeCertificateSignature(document: ParsedCertificateDocument, key: { publicKeyPem: string } | null): CertificateCheck {
   if (!key) return invalid(CertificateCheckCode.UnknownKey, `no signing key of this platform has id ${document.keyId}`);
   if (document.publicKey !== null && document.publicKey !== key.publicKeyPem) {
     return invalid(CertificateCheckCode.PublicKeyMismatch, `"publicKey" is not this platform's key ${document.keyId}`);
@@ -149,20 +172,6 @@ export function judgeCertificate(
   const payload = signedPayload(document.certificate);
   if (!payload) return malformed(`the signed text is not a version ${CERTIFICATE_FORMAT_VERSION} certificate in canonical form`);
   if (payload.keyId !== document.keyId) return malformed(`the certificate names key ${payload.keyId}, not ${document.keyId}`);
-  if (!stored || stored.id !== payload.id) {
-    return invalid(CertificateCheckCode.UnknownCertificate, `this platform issued no certificate ${payload.id}`, payload.id);
-  }
-  if (stored.canonical !== document.certificate || stored.keyId !== document.keyId) {
-    return invalid(CertificateCheckCode.TextMismatch, `the text differs from certificate ${payload.id} as it was issued`, payload.id);
-  }
-  if (stored.revokedAt) {
-    const why = stored.revokedReason ? `: ${stored.revokedReason}` : '';
-    return invalid(
-      CertificateCheckCode.Revoked,
-      `certificate ${payload.id} was revoked on ${stored.revokedAt.toISOString()}${why}`,
-      payload.id,
-    );
-  }
   return { valid: true, code: null, reason: null, certificateId: payload.id };
 }
 
