@@ -19,7 +19,7 @@ EMAIL=fleet-learner@example.com
 HANDLE=fleet-learner
 PASSWORD='fleet example password 1'
 
-for file in dist/apps/api/src/main.js dist/apps/scorer/src/main.js dist/libs/db/src/cli/scratch-database.js "$MODEL"; do
+for file in dist/apps/{api,scorer,cli}/src/main.js dist/libs/db/src/cli/scratch-database.js "$MODEL"; do
   if [[ ! -f $file ]]; then
     echo "fleet-example: $file is missing: run npm run build first" >&2
     exit 2
@@ -48,6 +48,18 @@ pid_of() {
   for i in "${!names[@]}"; do
     if [[ ${names[$i]} == "$1" ]]; then echo "${pids[$i]}"; fi
   done
+}
+
+# Waits for "$name" to end and forgets it (so cleanup never signals a reused pid); its exit code.
+reap() {
+  local i status=0
+  for i in "${!names[@]}"; do
+    if [[ ${names[$i]} == "$1" ]]; then
+      wait "${pids[$i]}" || status=$?
+      unset 'names[i]' 'pids[i]'
+    fi
+  done
+  return "$status"
 }
 
 # SIGTERM, then up to 30 s to drain (SHUTDOWN_TIMEOUT_MS is 10 s), then SIGKILL.
@@ -130,7 +142,7 @@ fi
 # machines), and loopback only.
 shared=(
   NODE_ENV=production
-  LOG_LEVEL="${LOG_LEVEL:-info}"
+  LOG_LEVEL=info
   HOST=127.0.0.1
   DATABASE_URL="$database_url"
   DATABASE_POOL_SIZE=5
@@ -138,59 +150,48 @@ shared=(
   DATA_DIR="$work/data"
 )
 
-# --- Two API replicas: serve only (SCORER=none); both migrate at start under one advisory lock -
+# --- Two API replicas (SCORER=none: they only serve) and two scorers (one job at a time each;
+# each starts its own sandbox host child). Any start order works: every process applies pending
+# migrations at start, one at a time under PostgreSQL advisory lock 72707369.
 api1_port=$(free_port)
 api2_port=$(free_port)
 while [[ $api2_port == "$api1_port" ]]; do api2_port=$(free_port); done
 API1="http://127.0.0.1:$api1_port"
 API2="http://127.0.0.1:$api2_port"
-say "starting API 1 ($API1) and API 2 ($API2) with SCORER=none"
+say "starting API 1 ($API1), API 2 ($API2) and scorers 1 and 2; logs in $work/logs"
 launch api-1 "${shared[@]}" SCORER=none PORT="$api1_port" "$NODE" dist/apps/api/src/main.js
 launch api-2 "${shared[@]}" SCORER=none PORT="$api2_port" "$NODE" dist/apps/api/src/main.js
-wait_for 120 api-1 ready "$API1"
-wait_for 120 api-2 ready "$API2"
-curl -fsS "$API1/readyz"
-echo
-
-# --- Two scorers, one job at a time each; each starts its own sandbox host child ---------------
-say "starting scorer 1 and scorer 2 (SCORER_CONCURRENCY=1 each)"
 launch scorer-1 "${shared[@]}" SCORER_CONCURRENCY=1 "$NODE" dist/apps/scorer/src/main.js
 launch scorer-2 "${shared[@]}" SCORER_CONCURRENCY=1 "$NODE" dist/apps/scorer/src/main.js
+wait_for 120 api-1 ready "$API1"
+wait_for 120 api-2 ready "$API2"
+echo "API 1 /readyz: $(curl -fsS "$API1/readyz")"
+echo "API 2 /readyz: $(curl -fsS "$API2/readyz")"
+# A scorer says so in one log line once it has probed its providers, registered and works its queues.
 wait_for 120 scorer-1 registered scorer-1
 wait_for 120 scorer-2 registered scorer-2
-grep -h '"context":"Scorer"' "$work/logs/scorer-1.log" "$work/logs/scorer-2.log"
-
-# --- A learner ---------------------------------------------------------------------------------
-graphql() { # url token json-body
-  curl -fsS "$1/graphql" -H 'content-type: application/json' ${2:+-H "authorization: Bearer $2"} -d "$3"
-}
-field() { "$NODE" -e 'let s="";process.stdin.on("data",(c)=>(s+=c)).on("end",()=>{const v=process.argv[1].split(".").reduce((o,k)=>o?.[k],JSON.parse(s));if(v===undefined)process.exit(1);console.log(typeof v==="object"?JSON.stringify(v):v)})' "$1"; }
-
-say "registering $EMAIL through API 2"
-token=$(graphql "$API2" "" '{"query":"mutation($i: RegisterInput!) { register(input: $i) { accessToken } }","variables":{"i":{"email":"'"$EMAIL"'","handle":"'"$HANDLE"'","password":"'"$PASSWORD"'"}}}' | field data.register.accessToken) ||
-  fail "registration failed"
-
-say "uploading $MODEL through API 1, then two submissions at once: one through API 1, one through API 2"
-sha256=$(curl -fsS -X PUT --data-binary @"$MODEL" -H 'content-type: application/octet-stream' -H "authorization: Bearer $token" "$API1/artifacts" | field sha256)
-attempt=$(graphql "$API1" "$token" '{"query":"mutation { startAttempt(challengeSlug: \"'"$SLUG"'\") { id } }"}' | field data.startAttempt.id)
-submit='{"query":"mutation($i: SubmitModelInput!) { submitModel(input: $i) { id } }","variables":{"i":{"attemptId":"'"$attempt"'","modelSha256":"'"$sha256"'"}}}'
-graphql "$API1" "$token" "$submit" >"$work/submit-1.json" &
-first=$!
-graphql "$API2" "$token" "$submit" >"$work/submit-2.json" &
-wait "$first" "$!"
-ids=("$(field data.submitModel.id <"$work/submit-1.json")" "$(field data.submitModel.id <"$work/submit-2.json")")
-
-status_of() {
-  graphql "$API1" "$token" '{"query":"{ submission(id: \"'"$1"'\") { id status phase progress result { verdict speedup speedupLow speedupHigh targetSpeedup environment { host deviceClass } } } }"}'
-}
-for id in "${ids[@]}"; do
-  for ((tries = 0; ; tries++)); do
-    view=$(status_of "$id")
-    state=$(field data.submission.status <<<"$view")
-    [[ $state == QUEUED || $state == RUNNING ]] || break
-    ((tries < 900)) || fail "submission $id still $state after 180 s"
-    sleep 0.2
-  done
-  say "submission $id: $state"
-  field data.submission <<<"$view"
+for name in scorer-1 scorer-2; do
+  echo "$name: $(grep -h '"context":"Scorer"' "$work/logs/$name.log" | sed -e 's/.*"message":"\([^"]*\)".*/\1/')"
 done
+
+# --- A learner, with the `proving` CLI ---------------------------------------------------------
+# Its token is kept per server URL in $XDG_CONFIG_HOME/proving: here, a folder of this run.
+proving() { env -i PATH="$PATH" HOME="$work" XDG_CONFIG_HOME="$work/config" "$NODE" dist/apps/cli/src/main.js "$@"; }
+
+say "proving register, through API 2; proving login, through API 1"
+proving --url "$API2" register --email "$EMAIL" --handle "$HANDLE" --password-stdin <<<"$PASSWORD"
+proving --url "$API1" login --email "$EMAIL" --password-stdin <<<"$PASSWORD"
+
+say "two submissions of $SLUG at once: through API 2 in the background, through API 1 followed live"
+proving --url "$API2" submit "$SLUG" "$MODEL" --json >"$work/submit-2.json" 2>"$work/logs/submit-2.log" &
+names+=(submit-2)
+pids+=("$!")
+proving --url "$API1" submit "$SLUG" "$MODEL"
+reap submit-2 || fail "the submission through API 2 did not pass: $(cat "$work/submit-2.json")"
+second=$("$NODE" -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id' "$work/submit-2.json")
+
+say "proving status $second (the one submitted through API 2), read through API 1"
+proving --url "$API1" status "$second"
+
+say "proving leaderboard $SLUG"
+proving --url "$API1" leaderboard "$SLUG"
