@@ -34,9 +34,13 @@ export class ApiClient {
     return new ApiClient(this.base, token);
   }
 
-  /** An absolute URL for a path the API answered (asset urls, links). */
+  /**
+   * An absolute URL for a path of the API (`/graphql`, an asset's `url`, a certificate): under the
+   * server URL, so a server behind a path prefix works. Absolute URLs are kept as they are.
+   */
   link(path: string): string {
-    return new URL(path, `${this.base}/`).toString();
+    if (/^https?:\/\//.test(path)) return path;
+    return `${this.base}${path.startsWith('/') ? '' : '/'}${path}`;
   }
 
   async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {

@@ -27,6 +27,8 @@ export interface CliIo {
   stdin: Readable;
   stdout: { write(text: string): void };
   stderr: { write(text: string): void };
+  /** Asks on the terminal; main.ts gives the process's own (tests have no terminal). */
+  ask?(question: string, hidden: boolean): Promise<string>;
 }
 
 /**
@@ -115,6 +117,10 @@ function contextFor(io: CliIo, options: Record<string, string | boolean | undefi
       return credential ? api.as(credential.token) : api;
     },
     stdin: io.stdin,
+    ask(question, hidden) {
+      if (!io.ask) throw new UsageError('no terminal to ask on');
+      return io.ask(question, hidden);
+    },
     stderr: io.stderr,
     progress: () =>
       new ProgressBar({ write: (text) => io.stderr.write(text), isTTY: io.settings.stderrIsTTY, columns: io.settings.columns }),

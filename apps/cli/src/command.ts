@@ -40,6 +40,8 @@ export interface CommandContext {
   /** The API as the stored login when there is one, else anonymous (public reads). */
   maybeSignedIn(): ApiClient;
   stdin: Readable;
+  /** Asks on the terminal (the question on stderr; `hidden`: nothing typed is echoed). Only when settings.stdinIsTTY. */
+  ask(question: string, hidden: boolean): Promise<string>;
   /** Progress and prompts: stderr. */
   stderr: { write(text: string): void };
   progress(): ProgressBar;
@@ -104,11 +106,11 @@ export function parseCommandLine(command: CommandSpec, argv: string[]): CommandI
 /** node:util's messages, shortened to one line that says what to do. */
 function parseErrorLine(name: string, error: Error & { code?: string }): string {
   const hint = `see 'proving ${name} --help'`;
-  const option = /'(-{1,2}[^']*)'/.exec(error.message)?.[1];
+  const option = /'(-{1,2}[^' ]*)/.exec(error.message)?.[1];
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `proving ${name}: unknown option ${option ?? ''} (${hint})`;
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    const needsValue = /argument missing/.test(error.message);
-    return `proving ${name}: ${needsValue ? `option ${option ?? ''} needs a value` : `option ${option ?? ''} takes no value`} (${hint})`;
+    const takesNone = /does not take an argument/.test(error.message);
+    return `proving ${name}: option ${option ?? ''} ${takesNone ? 'takes no value' : 'needs a value'} (${hint})`;
   }
   return `proving ${name}: ${error.message.split('\n')[0]} (${hint})`;
 }

@@ -3,7 +3,7 @@ import type { ApiClient } from '../api-client';
 import { CliError, ExitCode, UsageError } from '../cli-errors';
 import type { CommandContext, CommandInput, CommandSpec } from '../command';
 import type { Credential } from '../config-store';
-import { ask, askHidden, readAll } from '../prompt';
+import { readAll } from '../prompt';
 
 /** The API token's name: where and when it was made, so `me { apiTokens }` tells a learner's machines apart. */
 const TOKEN_NAME_MAX = 64;
@@ -39,7 +39,7 @@ const register: CommandSpec = {
     handle: { type: 'string', value: 'handle', description: 'your public name: 3–32 of a-z, 0-9, - and _' },
   },
   description: ['Creates an account (email, public handle, password of 8–128 characters) and logs in as with `proving login`.'],
-  examples: ['proving register', 'printf \'%s\' "$PASSWORD" | proving register --email ada@example.com --handle ada --password-stdin'],
+  examples: ['proving register', 'proving register --email ada@example.com --handle ada --password-stdin < pw'],
   async run(context, input) {
     const email = await valueOrPrompt(context, input, 'email', 'Email: ');
     const handle = await valueOrPrompt(context, input, 'handle', 'Handle: ');
@@ -48,7 +48,7 @@ const register: CommandSpec = {
       `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { handle } } }`,
       { input: { email, handle, password } },
     );
-    return finishLogin(context, data.register, 'registered');
+    return finishLogin(context, data.register, 'registered and logged in');
   },
 };
 
@@ -58,10 +58,10 @@ const login: CommandSpec = {
   args: [],
   options: SECRET_OPTIONS,
   description: [
-    'Logs in, creates a personal API token for this machine (see `me { apiTokens }`) and stores it, mode 600, in the config folder, one per server URL. The 15-minute session used to make it is ended at once; no password or refresh token is kept.',
+    'Logs in, creates a personal API token for this machine (see `me { apiTokens }`) and stores it (mode 600) in the config folder, one per server URL. The 15-minute session used to make it is ended at once; no password or refresh token is kept.',
     "Also pins the platform's certificate keys (GET /certificates/keys) so that `proving verify` works offline.",
   ],
-  examples: ['proving login', 'printf \'%s\' "$PASSWORD" | proving login --email ada@example.com --password-stdin'],
+  examples: ['proving login', 'proving login --email ada@example.com --password-stdin < password.txt'],
   async run(context, input) {
     const email = await valueOrPrompt(context, input, 'email', 'Email: ');
     const password = await passwordOf(context, input);
@@ -78,7 +78,7 @@ const logout: CommandSpec = {
   summary: "revoke this machine's API token and forget it",
   args: [],
   description: [
-    'Revokes the stored API token on the server (revokeApiToken) and deletes it from the config folder. When the server cannot be reached the token is deleted here all the same, and the exit code is 3: revoke it later from another login (`me { apiTokens }`). Pinned certificate keys are kept.',
+    'Revokes the stored API token on the server (revokeApiToken) and deletes it from the config folder. When the server cannot be reached the token is deleted here all the same, and the exit code is 3: revoke it later with revokeApiToken from another login. Pinned certificate keys are kept.',
   ],
   async run(context) {
     const credential = context.store.credential(context.url);
@@ -88,9 +88,7 @@ const logout: CommandSpec = {
     }
     let revoked = false;
     try {
-      await context.api
-        .as(credential.token)
-        .graphql('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', { id: credential.tokenId });
+      await revokeToken(context.api, credential);
       revoked = true;
     } catch (error) {
       // A token the server no longer accepts is as good as revoked; anything else is reported.
@@ -139,7 +137,8 @@ async function finishLogin(context: CommandContext, auth: AuthPayload, done: str
   );
   await session.graphql('mutation { logout }').catch(() => undefined);
   const previous = context.store.credential(context.url);
-  if (previous) await revokeQuietly(context.api.as(previous.token), previous);
+  // The previous login's token of this machine: replaced, so revoked (best effort: it may be revoked already).
+  if (previous) await revokeToken(context.api, previous).catch(() => undefined);
   const credential: Credential = {
     token: created.createApiToken.token,
     tokenId: created.createApiToken.apiToken.id,
@@ -161,8 +160,9 @@ async function finishLogin(context: CommandContext, auth: AuthPayload, done: str
   return ExitCode.Ok;
 }
 
-async function revokeQuietly(api: ApiClient, credential: Credential): Promise<void> {
-  await api.graphql('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', { id: credential.tokenId }).catch(() => undefined);
+/** Revokes a stored token with the token itself (an API token may revoke itself). */
+async function revokeToken(api: ApiClient, credential: Credential): Promise<void> {
+  await api.as(credential.token).graphql('mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', { id: credential.tokenId });
 }
 
 async function valueOrPrompt(context: CommandContext, input: CommandInput, option: string, question: string): Promise<string> {
@@ -171,7 +171,7 @@ async function valueOrPrompt(context: CommandContext, input: CommandInput, optio
   if (!context.settings.stdinIsTTY || input.options['password-stdin']) {
     throw new UsageError(`--${option} is required when there is no terminal to ask on`);
   }
-  return (await ask(context.stdin, process.stderr, question)).trim();
+  return (await context.ask(question, false)).trim();
 }
 
 async function passwordOf(context: CommandContext, input: CommandInput): Promise<string> {
@@ -183,7 +183,7 @@ async function passwordOf(context: CommandContext, input: CommandInput): Promise
   if (!context.settings.stdinIsTTY) {
     throw new UsageError('no terminal to ask for the password on: pass --password-stdin and pipe it in');
   }
-  return askHidden(process.stdin, process.stderr, 'Password: ');
+  return context.ask('Password: ', true);
 }
 
 export const ACCOUNT_COMMANDS: CommandSpec[] = [register, login, logout];

@@ -23,6 +23,14 @@ interface ChallengeDetail extends ChallengeRow {
   modelSpec: { targetSpeedup: number | null; deviceClass: string } | null;
 }
 
+/** Short names for the table, so that titles keep room in 80 columns (the JSON keeps the enum). */
+const KIND_LABELS: Record<string, string> = {
+  OPTIMIZE_MODEL: 'optimize',
+  PORT_TO_JAX: 'jax-port',
+  AI_FREE_SESSION: 'ai-free',
+  DOCUMENT_RESULTS: 'document',
+};
+
 const DETAIL_FIELDS =
   'slug title kind difficulty points version dailyQuota brief assets { name sha256 size url } modelSpec { targetSpeedup deviceClass }';
 
@@ -39,7 +47,9 @@ const challenges: CommandSpec = {
   name: 'challenges',
   summary: 'list the active challenges',
   args: [],
-  description: ['Lists every active challenge: its slug (what the other commands take), kind, difficulty, points and title.'],
+  description: [
+    'Lists every active challenge: its slug (what the other commands take), kind, points and title. --json adds the difficulty.',
+  ],
   async run(context) {
     const rows: ChallengeRow[] = [];
     let after: string | null = null;
@@ -57,8 +67,7 @@ const challenges: CommandSpec = {
       renderTable(
         [
           { header: 'SLUG', value: (row) => row.slug },
-          { header: 'KIND', value: (row) => row.kind },
-          { header: 'DIFFICULTY', value: (row) => row.difficulty },
+          { header: 'KIND', value: (row) => KIND_LABELS[row.kind] ?? row.kind },
           { header: 'POINTS', value: (row) => String(row.points), right: true },
           { header: 'TITLE', value: (row) => row.title },
         ],
@@ -105,9 +114,9 @@ const fetchCommand: CommandSpec = {
   ],
   examples: ['proving fetch pruned-mlp-speedup', 'proving fetch pruned-mlp-speedup --dir work --json'],
   async run(context, input) {
+    if (input.options.dir === '') throw new UsageError('--dir must not be empty');
     const found = await challengeNamed(context, input.args.slug!);
     const dir = resolve((input.options.dir as string | undefined) ?? found.slug);
-    if ((input.options.dir as string | undefined) === '') throw new UsageError('--dir must not be empty');
     mkdirSync(dir, { recursive: true });
     const api = context.maybeSignedIn();
     const files: Array<{ name: string; path: string; sha256: string; size: number; outcome: string }> = [];

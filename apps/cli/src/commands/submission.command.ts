@@ -82,6 +82,16 @@ const submit: CommandSpec = {
           else bar.update(update.status.toLowerCase(), 1);
         },
       )
+      .catch((error: unknown) => {
+        // Scoring goes on without us: say where to look it up.
+        if (!(error instanceof CliError)) throw error;
+        throw new CliError(
+          error.exitCode,
+          error.code,
+          `${error.message}; it is still scored: see 'proving status ${submitModel.id}'`,
+          error.reason,
+        );
+      })
       .finally(() => bar.done());
     // The key that signed this certificate may be newer than the login's pins (the first certificate creates it).
     if (final.submissionUpdated.result?.certificateId) await pinCertificateKeys(context).catch(() => undefined);

@@ -90,7 +90,11 @@ const verify: CommandSpec = {
       if (!check.valid) return `INVALID (${check.code}): ${check.reason}`;
       const metrics = (summary?.metrics ?? {}) as Record<string, number | undefined>;
       const challenge = summary?.challenge as { slug: string; version: number } | undefined;
-      const speedup = metrics.speedup !== undefined ? `, speedup ${metrics.speedup}× [${metrics.speedupLow}–${metrics.speedupHigh}]` : '';
+      const round = (value: number | undefined) => (value === undefined ? '?' : value.toFixed(2));
+      const speedup =
+        metrics.speedup !== undefined
+          ? `, speedup ${round(metrics.speedup)}× (95% ${round(metrics.speedupLow)}–${round(metrics.speedupHigh)}×)`
+          : '';
       return [
         `VALID: certificate ${check.certificateId}, signed by key ${(summary?.keyId as string) ?? ''} (${source}).`,
         `${String(summary?.learner)} · ${challenge?.slug} v${challenge?.version} · ${String(summary?.verdict)} · ${String(summary?.points)} points${speedup} · issued ${String(summary?.issuedAt)}`,

@@ -29,9 +29,10 @@ export function renderBrief(markdown: string, width: number, style: Style = plai
     const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
     if (heading) {
       blank();
-      const text = inline(heading[2]!, style);
-      out.push(style.bold(text));
-      if (heading[1]!.length <= 2) out.push((heading[1]!.length === 1 ? '=' : '-').repeat(Math.min(width, widthOf(text))));
+      const text = wrap(inline(heading[2]!, plainStyle), width);
+      out.push(...text.map((part) => style.bold(part)));
+      const longest = Math.max(...text.map(widthOf));
+      if (heading[1]!.length <= 2) out.push((heading[1]!.length === 1 ? '=' : '-').repeat(longest));
       out.push('');
       i++;
       continue;

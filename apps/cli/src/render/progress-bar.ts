@@ -11,7 +11,7 @@ export interface ProgressSink {
 export function progressLine(label: string, fraction: number, width: number): string {
   const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
   const percent = `${Math.round(clamped * 100)}%`.padStart(4);
-  const name = truncate(label, Math.max(8, Math.floor(width / 3)));
+  const name = truncate(label, Math.max(8, Math.floor(width / 2)));
   const barWidth = Math.max(10, width - name.length - percent.length - 5);
   const filled = Math.round(clamped * barWidth);
   return `${name} [${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${percent}`;
