@@ -28,6 +28,11 @@ export function spawnScorer(env: Record<string, string>, cwd: string): ServerPro
   return spawnCaptured(process.execPath, [SCORER_MAIN], env, cwd);
 }
 
+/** `node dist/libs/db/src/cli/scratch-database.js <database>`: a throwaway PostgreSQL that prints its URL. */
+export function spawnScratchDatabase(database: string): ServerProcess {
+  return spawnCaptured(process.execPath, [join(ROOT, 'dist', 'libs', 'db', 'src', 'cli', 'scratch-database.js'), database], {}, ROOT);
+}
+
 /**
  * A bash script of the project (e.g. scripts/fleet-example.sh), run from the project's root,
  * environment as for spawnServer. It leads a process group of its own, so a test can tell
