@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, freePort, withClient, type TestDatabase } from '@app/testing';
@@ -13,7 +13,7 @@ import {
   watchSubmission,
   type Client,
 } from '../support/scoring';
-import { spawnScorer, spawnServer, waitUntilReady, type ServerProcess } from '../support/server-process';
+import { orphanSandboxHosts, spawnScorer, spawnServer, waitUntilReady, type ServerProcess } from '../support/server-process';
 
 /** Kills in the SIGKILL test; bench/scorer-kills.sh runs it with 50. */
 const KILLS = Number(process.env.FLEET_KILLS ?? 10);
@@ -193,20 +193,3 @@ describe('a fleet of two API processes and two scorers on one PostgreSQL', () =>
     300_000 + KILLS * 20_000,
   );
 });
-
-/** Sandbox host processes whose parent is gone (re-parented to init). */
-function orphanSandboxHosts(): number[] {
-  const orphans: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
-      if (cmdline.includes('sandbox/host.main.js') && ppid === 1) orphans.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return orphans;
-}

@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
-const SCORER_MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'scorer', 'src', 'main.js');
+const ROOT = join(__dirname, '..', '..');
+const MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
+const SCORER_MAIN = join(ROOT, 'dist', 'apps', 'scorer', 'src', 'main.js');
+const SANDBOX_HOST_MAIN = join(ROOT, 'dist', 'apps', 'scorer', 'src', 'sandbox', 'host.main.js');
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -17,16 +20,37 @@ export interface ServerProcess {
  * test gives it: nothing leaks in from the developer's shell.
  */
 export function spawnServer(env: Record<string, string>, cwd: string): ServerProcess {
-  return spawnMain(MAIN, env, cwd);
+  return spawnCaptured(process.execPath, [MAIN], env, cwd);
 }
 
 /** A standalone scorer process (`node dist/apps/scorer/src/main.js`), environment as for spawnServer. */
 export function spawnScorer(env: Record<string, string>, cwd: string): ServerProcess {
-  return spawnMain(SCORER_MAIN, env, cwd);
+  return spawnCaptured(process.execPath, [SCORER_MAIN], env, cwd);
 }
 
-function spawnMain(main: string, env: Record<string, string>, cwd: string): ServerProcess {
-  const child = spawn(process.execPath, [main], {
+/** `node dist/libs/db/src/cli/scratch-database.js <database>`: a throwaway PostgreSQL that prints its URL. */
+export function spawnScratchDatabase(database: string): ServerProcess {
+  return spawnCaptured(process.execPath, [join(ROOT, 'dist', 'libs', 'db', 'src', 'cli', 'scratch-database.js'), database], {}, ROOT);
+}
+
+/**
+ * A bash script of the project (e.g. scripts/fleet-example.sh), run from the project's root,
+ * environment as for spawnServer. It leads a process group of its own, so a test can tell
+ * whether anything it started outlived it (processesInGroup).
+ */
+export function spawnScript(script: string, env: Record<string, string>): ServerProcess {
+  return spawnCaptured('bash', [join(ROOT, script)], env, ROOT, { detached: true });
+}
+
+function spawnCaptured(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  options: { detached?: boolean } = {},
+): ServerProcess {
+  const child = spawn(command, args, {
+    ...options,
     cwd,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,4 +79,35 @@ export async function waitUntilReady(url: string, server: ServerProcess, timeout
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`not ready within ${timeoutMs} ms; stderr: ${server.stderr()}`);
+}
+
+/** Pids of the live processes in process group `pgid` (field 5 of /proc/<pid>/stat). */
+export function processesInGroup(pgid: number): number[] {
+  return liveProcesses()
+    .filter((entry) => entry.pgid === pgid)
+    .map((entry) => entry.pid);
+}
+
+/** Sandbox hosts of this checkout's build whose scorer is gone (re-parented to init). */
+export function orphanSandboxHosts(): number[] {
+  return liveProcesses()
+    .filter((entry) => entry.ppid === 1 && entry.cmdline.includes(SANDBOX_HOST_MAIN))
+    .map((entry) => entry.pid);
+}
+
+function liveProcesses(): { pid: number; ppid: number; pgid: number; cmdline: string }[] {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // After the command name (which may hold spaces, in parentheses): state, ppid, pgrp.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [, ppid, pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      found.push({ pid: Number(entry), ppid: Number(ppid), pgid: Number(pgid), cmdline });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }

@@ -4,6 +4,7 @@ export * from './health.repository';
 export * from './migrations/migration-files';
 export * from './migrations/migration-runner';
 export * from './server/embedded-database';
+export * from './server/scratch-database';
 export * from './repositories';
 export * from './transaction';
 export * from './certificate-issuer';

@@ -1,9 +1,7 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { findFreePort, loadConfig, projectRoot } from '@app/config';
-import { EmbeddedDatabase } from '../server/embedded-database';
+import { loadConfig, projectRoot } from '@app/config';
+import { startScratchDatabase } from '../server/scratch-database';
 import { defaultMigrationsDir } from '../migrations/migration-files';
 import { diffMigrationsToSchema, MIGRATION_LOCK_TOML, readMigrationsFolder } from '../migrations/schema-engine';
 
@@ -28,7 +26,10 @@ async function main(name: string | undefined): Promise<void> {
     throw new Error(`latest migration ${latest} is not older than ${timestamp}: folder names are the apply order`);
   }
   const started = performance.now();
-  const { url, stop } = await scratchServer(loadConfig().shadowDatabaseUrl);
+  const shadowUrl = loadConfig().shadowDatabaseUrl;
+  const { url, stop } = shadowUrl
+    ? { url: shadowUrl, stop: async () => undefined }
+    : await startScratchDatabase({ prefix: 'proving-new-migration-', database: 'postgres' });
   let sql: string;
   try {
     sql = await diffMigrationsToSchema(url, folder, { schema: await readFile(schemaPath, 'utf8'), schemaPath: relative(root, schemaPath) });
@@ -45,20 +46,6 @@ async function main(name: string | undefined): Promise<void> {
   await writeFile(join(dir, 'migration.sql'), sql);
   if (folder.lockfile === null) await writeFile(join(migrationsDir, 'migration_lock.toml'), MIGRATION_LOCK_TOML);
   process.stdout.write(`wrote ${relative(root, join(dir, 'migration.sql'))} (${ms} ms)\n`);
-}
-
-async function scratchServer(shadowUrl: string | undefined): Promise<{ url: string; stop(): Promise<void> }> {
-  if (shadowUrl) return { url: shadowUrl, stop: async () => undefined };
-  const dataDir = await mkdtemp(join(tmpdir(), 'proving-new-migration-'));
-  chmodSync(dataDir, 0o755);
-  const server = await EmbeddedDatabase.start({ dataDir, port: await findFreePort(), database: 'postgres' });
-  return {
-    url: server.url,
-    async stop() {
-      await server.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 main(process.argv[2]).catch((error: unknown) => {
