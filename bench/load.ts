@@ -301,13 +301,16 @@ function subscribe(baseUrl: string, learner: Learner, what: string, query: strin
   return subscription;
 }
 
-/** Resident memory of a process, from /proc (Linux). */
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.split(/\s+/)[1] ?? NaN) / 1024;
+/** The API's resident memory and V8 heap in use, MiB, from its GET /metrics (prom-client's process metrics). */
+async function memory(baseUrl: string): Promise<{ rss: number; heap: number }> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return { rss: metric('process_resident_memory_bytes'), heap: metric('nodejs_heap_size_used_bytes') };
 }
+
+/** MEMORY_EVERY_MS apart while the load runs, and IDLE_AFTER_MS after it. */
+const MEMORY_EVERY_MS = 10_000;
+const IDLE_AFTER_MS = 10_000;
 
 interface Spawned {
   pid: number;
@@ -356,6 +359,7 @@ async function waitUntilReady(url: string, server: Spawned, logFile: string, tim
 function logProblems(logFile: string): { warnings: string[]; errors: string[] } {
   const warnings: string[] = [];
   const errors: string[] = [];
+  if (!existsSync(logFile)) return { warnings, errors };
   for (const line of readFileSync(logFile, 'utf8').split('\n')) {
     if (!line) continue;
     let level: number;
@@ -426,6 +430,7 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T, index: numb
 }
 
 const TERMINAL = ['SCORED', 'REJECTED', 'FAILED'];
+const mib = (m: { rss: number; heap: number }) => `${m.rss.toFixed(0)}/${m.heap.toFixed(0)}`;
 
 async function main(): Promise<void> {
   const clients = option('clients', 200);
@@ -463,8 +468,11 @@ async function main(): Promise<void> {
       ADMIN_EMAILS: adminEmail,
       SCORER: 'none',
     };
+    // `--cpu-prof DIR`: the API writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+    const profileDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
+    const apiEnv = profileDir ? { ...env, NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : env;
     log('starting the API');
-    api = spawnMain('apps/api/src/main.js', env, apiLog);
+    api = spawnMain('apps/api/src/main.js', apiEnv, apiLog);
     await waitUntilReady(baseUrl, api, apiLog, 120_000);
 
     log(`registering ${clients} learners through the API (${REGISTER_CONCURRENCY} at a time)`);
@@ -550,21 +558,25 @@ async function main(): Promise<void> {
     await Promise.all(subscriptions.filter((s) => s.what === 'submissionUpdated').map((s) => s.first));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
-    const rssBefore = rssMiB(api.pid);
-    log(`${queryLearners.length} query clients for ${seconds(durationMs)}, ${subscribers} subscribers, the scorer started`);
+    const memoryBefore = await memory(baseUrl);
+    log(
+      `${queryLearners.length} query clients for ${seconds(durationMs)}, ${subscribers} subscribers${submitters.length ? ', the scorer' : ''}`,
+    );
     const loadStartedAt = new Date();
-    scorer = spawnMain('apps/scorer/src/main.js', { ...env, SCORER_CONCURRENCY: '1' }, scorerLog);
+    if (submitters.length > 0) scorer = spawnMain('apps/scorer/src/main.js', { ...env, SCORER_CONCURRENCY: '1' }, scorerLog);
     const samples: Samples = new Map(mix.map((operation) => [operation.name, []]));
     const started = performance.now();
+    const memoryDuring: { rss: number; heap: number }[] = [];
+    const sampler = setInterval(() => void memory(baseUrl).then((m) => memoryDuring.push(m)), MEMORY_EVERY_MS);
     await Promise.all(queryLearners.map((learner) => runClient(endpoint, learner, mix, started + durationMs, samples, errors)));
+    clearInterval(sampler);
     const elapsedMs = performance.now() - started;
     const loadEndedAt = new Date();
-    const rssAfter = rssMiB(api.pid);
     const loadAfter = loadAverage();
 
     // Stop the writes, let the last events arrive, then compare what each subscriber saw with the database.
     log('stopping the scorer');
-    const scorerExit = await scorer.stop();
+    const scorerExit = (await scorer?.stop()) ?? 'not started';
     scorer = undefined;
     await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
     const stored = await withPg(databaseUrl, async (client) => {
@@ -600,6 +612,8 @@ async function main(): Promise<void> {
       for (const s of followers) if (s.completed) errors.add(`${board.what}: ended by the server`, s.learner.handle);
     }
     for (const subscription of subscriptions) await subscription.close();
+    await new Promise((resolve) => setTimeout(resolve, IDLE_AFTER_MS));
+    const memoryIdle = await memory(baseUrl);
 
     const alive = await fetch(`${baseUrl}/readyz`).then(
       (response) => response.status,
@@ -646,7 +660,8 @@ async function main(): Promise<void> {
     for (const board of boards) {
       const followers = subscriptions.filter((s) => s.what === board.what);
       const counts = followers.map((s) => s.events.length);
-      console.log(`    ${board.what}: ${followers.length} subscribers, ${Math.min(...counts)}–${Math.max(...counts)} events each`);
+      if (followers.length)
+        console.log(`    ${board.what}: ${followers.length} subscribers, ${Math.min(...counts)}–${Math.max(...counts)} events each`);
     }
     const updates = subscriptions.filter((s) => s.what === 'submissionUpdated');
     const byStatus = new Map<string, number>();
@@ -658,8 +673,11 @@ async function main(): Promise<void> {
     );
     console.log('');
     console.log(
-      `API process: RSS ${rssBefore.toFixed(0)} MiB before the load, ${rssAfter.toFixed(0)} MiB after; ` +
-        `log: ${apiProblems.errors.length} error and ${apiProblems.warnings.length} warning lines (scorer: ${scorerProblems.errors.length} and ${scorerProblems.warnings.length})`,
+      `API process, RSS / V8 heap used (MiB): before the load ${mib(memoryBefore)}; every ${seconds(MEMORY_EVERY_MS)} of the load ` +
+        `${memoryDuring.map(mib).join(', ')}; ${seconds(IDLE_AFTER_MS)} after it (subscriptions closed) ${mib(memoryIdle)}`,
+    );
+    console.log(
+      `API log: ${apiProblems.errors.length} error and ${apiProblems.warnings.length} warning lines (scorer: ${scorerProblems.errors.length} and ${scorerProblems.warnings.length})`,
     );
     for (const line of apiProblems.warnings.slice(0, 5)) console.log(`    API warning: ${line.slice(0, 300)}`);
     for (const line of scorerProblems.errors.slice(0, 5)) console.log(`    scorer error: ${line.slice(0, 300)}`);
