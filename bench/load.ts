@@ -44,7 +44,7 @@ import type * as Statistics from '../sandboxes/onnx/statistics';
 // CommonJS modules of dist/ with a plain require.
 const { createRequire } = process.getBuiltinModule('node:module');
 const { spawn } = process.getBuiltinModule('node:child_process');
-const { tmpdir } = process.getBuiltinModule('node:os');
+const { availableParallelism, tmpdir } = process.getBuiltinModule('node:os');
 const { join } = process.getBuiltinModule('node:path');
 const { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } = process.getBuiltinModule('node:fs');
 const load = createRequire(__filename);
@@ -308,6 +308,12 @@ async function memory(baseUrl: string): Promise<{ rss: number; heap: number }> {
   return { rss: metric('process_resident_memory_bytes'), heap: metric('nodejs_heap_size_used_bytes') };
 }
 
+/** CPU time a process has used, ms (user + system, from /proc/<pid>/stat; Linux clock ticks are 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** MEMORY_EVERY_MS apart while the load runs, and IDLE_AFTER_MS after it. */
 const MEMORY_EVERY_MS = 10_000;
 const IDLE_AFTER_MS = 10_000;
@@ -501,7 +507,15 @@ async function main(): Promise<void> {
       for (const row of rows) byUser.get(row.userId)?.submissions.push(row.id);
     });
     const slugs = challenges.map((c) => c.slug).sort();
-    const mix = operations(slugs);
+    // `--only NAME`: one operation of the mix (or `floor`, `{ __typename }`: what any request costs), to see what each costs.
+    const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+    const floor: Operation = {
+      name: 'floor',
+      body: () => '{"query":"{ __typename }"}',
+      check: (data) => (data.__typename ? null : 'no __typename'),
+    };
+    const mix = only ? [...operations(slugs), floor].filter((operation) => operation.name === only) : operations(slugs);
+    if (mix.length === 0) throw new Error(`--only: no operation ${only}`);
 
     // The writes: the submission subscribers' own submissions, queued now, scored during the load.
     const queryLearners = registered.slice(0, clients - subscribers);
@@ -567,10 +581,13 @@ async function main(): Promise<void> {
     const samples: Samples = new Map(mix.map((operation) => [operation.name, []]));
     const started = performance.now();
     const memoryDuring: { rss: number; heap: number }[] = [];
+    const cpuBefore = { api: cpuMs(api.pid), bench: process.cpuUsage() };
     const sampler = setInterval(() => void memory(baseUrl).then((m) => memoryDuring.push(m)), MEMORY_EVERY_MS);
     await Promise.all(queryLearners.map((learner) => runClient(endpoint, learner, mix, started + durationMs, samples, errors)));
     clearInterval(sampler);
     const elapsedMs = performance.now() - started;
+    const bench = process.cpuUsage(cpuBefore.bench);
+    const cpu = { api: cpuMs(api.pid) - cpuBefore.api, bench: (bench.user + bench.system) / 1000 };
     const loadEndedAt = new Date();
     const loadAfter = loadAverage();
 
@@ -675,6 +692,11 @@ async function main(): Promise<void> {
     console.log(
       `API process, RSS / V8 heap used (MiB): before the load ${mib(memoryBefore)}; every ${seconds(MEMORY_EVERY_MS)} of the load ` +
         `${memoryDuring.map(mib).join(', ')}; ${seconds(IDLE_AFTER_MS)} after it (subscriptions closed) ${mib(memoryIdle)}`,
+    );
+    console.log(
+      `CPU during the load: the API ${seconds(cpu.api)} (${((cpu.api / elapsedMs) * 100).toFixed(0)}% of one core, ` +
+        `${(cpu.api / all.length).toFixed(1)} ms a request), the bench's clients ${seconds(cpu.bench)} ` +
+        `(${((cpu.bench / elapsedMs) * 100).toFixed(0)}%), of ${availableParallelism()} cores shared with the rest of the machine`,
     );
     console.log(
       `API log: ${apiProblems.errors.length} error and ${apiProblems.warnings.length} warning lines (scorer: ${scorerProblems.errors.length} and ${scorerProblems.warnings.length})`,
