@@ -26,6 +26,7 @@
  *   npm run build && node_modules/.bin/node bench/leaderboard.ts [--results 1000000] [--small 10000] [--requests 200] [--recordings 200]
  */
 import type * as Support from './support';
+import type * as TestDatabase from '../libs/testing/src/test-database';
 import type * as PinoModule from 'pino';
 import type * as Db from '../libs/db/src';
 import type * as Reads from '../libs/db/src/repositories/leaderboard-reads';
@@ -58,7 +59,9 @@ const { boardPageSql } = load(dist('libs/db/src/repositories/leaderboard-reads.j
 const { recomputeStandings } = load(dist('libs/db/src/repositories/leaderboard-upkeep.js')) as typeof Upkeep;
 const { findFreePort, loadConfig, projectRoot } = load(dist('libs/config/src/index.js')) as typeof Config;
 const { catalogLocation, loadCatalog, toStoredChallenge } = load(dist('libs/catalog/src/index.js')) as typeof Catalog;
-const { periodKey } = load(dist('libs/domain/src/index.js')) as typeof Domain;
+const { periodKey, seededRandom } = load(dist('libs/domain/src/index.js')) as typeof Domain;
+// Not compiled to dist/ (a library for tests): Node loads its TypeScript.
+const { withClient } = load('../libs/testing/src/test-database.ts') as typeof TestDatabase;
 const { NestFactory } = load('@nestjs/core') as typeof Core;
 const { AppModule } = load(dist('apps/api/src/app.module.js')) as typeof AppModuleFile;
 const { createHttpAdapter, serve } = load(dist('apps/api/src/bootstrap/server.js')) as typeof Server;
@@ -73,7 +76,6 @@ const {
   option,
   POINTS_CAP,
   post: postWith,
-  prng,
   RESULTS_PER_LEARNER,
   LEARNERS_PER_TEAM_SLOT,
   SEED_DAYS,
@@ -83,7 +85,6 @@ const {
   storedChallenges,
   TARGET,
   timed,
-  withPg,
 } = load('./support.ts') as typeof Support;
 
 const BOARD_CHALLENGE = 'pruned-mlp-speedup';
@@ -132,11 +133,11 @@ interface Recording {
 
 /** QUEUED submissions (one each) of `howMany` different learners on one of their OPTIMIZE_MODEL attempts, with the points each will get. */
 async function queueSubmissions(url: string, learners: number, howMany: number, seedNumber: number): Promise<Recording[]> {
-  const random = prng(seedNumber);
+  const random = seededRandom(seedNumber);
   const picked = new Set<number>();
   while (picked.size < Math.min(howMany, learners)) picked.add(Math.floor(random() * learners));
   const handles = [...picked].map((u) => `learner${u}`);
-  return withPg(url, async (client) => {
+  return withClient(url, async (client) => {
     const { rows } = await client.query<{ id: string; points: number }>(
       `INSERT INTO "Submission" (id, "attemptId", "userId", "challengeId", status, "modelSha256", "createdAt", "updatedAt")
        SELECT gen_random_uuid(), a.id, u.id, a."challengeId", 'QUEUED', md5(h.handle) || md5(h.handle || '+'), now(), now()
@@ -161,7 +162,7 @@ const SCORER_ID = '00000000-0000-4000-8000-00000000b1e0';
 
 /** The scorer a claim names (a registered one, as in production). */
 async function registerScorer(url: string): Promise<void> {
-  await withPg(url, (client) =>
+  await withClient(url, (client) =>
     client.query(
       `INSERT INTO "Scorer" (id, host, pid, version, "deviceClasses", "executionProviders", "ortVersion", "cpuModel")
        VALUES ($1, 'bench', $2, 'bench', '{cpu}', '{cpu}', '1.30.0', $3)`,
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
 
   // The PostgreSQL: the one DATABASE_URL names, or a fresh embedded cluster.
   const scratch = mkdtempSync(join(tmpdir(), 'proving-bench-leaderboard-'));
-  const postgres = await startPostgres({ EmbeddedDatabase, findFreePort, loadConfig }, scratch, 'bench_leaderboard');
+  const postgres = await startPostgres({ EmbeddedDatabase, findFreePort, loadConfig, withClient }, scratch, 'bench_leaderboard');
   const urls: Record<'big' | 'small', string> = { big: '', small: '' };
   const sides: Side[] = [];
   let server: Server.RunningServer | undefined;
@@ -245,11 +246,13 @@ async function main(): Promise<void> {
       await new TransactionRunner(prisma).run((tx) => new ChallengeRepository(prisma).sync(entries, tx));
       await prisma.$disconnect();
       // Published before the seeded results (an OPTIMIZE_MODEL board's baseline row shows this date).
-      await withPg(templateUrl, (client) => client.query(`UPDATE "Challenge" SET "createdAt" = now() - interval '${SEED_DAYS + 7} days'`));
+      await withClient(templateUrl, (client) =>
+        client.query(`UPDATE "Challenge" SET "createdAt" = now() - interval '${SEED_DAYS + 7} days'`),
+      );
     }
     urls.big = await postgres.create('big', 'template');
     urls.small = await postgres.create('small', 'template');
-    const challenges = await storedChallenges(templateUrl);
+    const challenges = await withClient(templateUrl, storedChallenges);
     await postgres.drop('template');
 
     const seeding: {
@@ -265,14 +268,14 @@ async function main(): Promise<void> {
     ] as const) {
       const url = urls[name];
       log(`seeding ${name}: ${count(results)} results`);
-      const steps = await seedResults(url, challenges, { results });
+      const steps = await withClient(url, (client) => seedResults(client, challenges, { results }));
       const config = benchConfig(url, join(scratch, 'artifacts'));
       const prisma = new PrismaService(url, config);
       const transactions = new TransactionRunner(prisma);
       log(`recomputing the standings of ${name}`);
       const recompute = await timed(() => transactions.run((tx) => recomputeStandings(tx), { timeoutMs: 3_600_000 }));
-      const vacuum = await timed(() => withPg(url, (client) => client.query('VACUUM ANALYZE')));
-      const rows = await withPg(
+      const vacuum = await timed(() => withClient(url, (client) => client.query('VACUUM ANALYZE')));
+      const rows = await withClient(
         url,
         async (client) =>
           (
@@ -324,7 +327,7 @@ async function main(): Promise<void> {
     const endpoint = `${server.url}/graphql`;
     const service = app.get(LeaderboardsService);
     const repository = app.get(LeaderboardRepository);
-    const reads = await withPg(big.url, async (pg) => {
+    const reads = await withClient(big.url, async (pg) => {
       const statements = boards.map((board) => boardPageSql(board.key as Reads.BoardKey, null, 101));
       const layers: Record<Layer, (index: number) => Promise<string[]>> = {
         graphql: async (index) => {

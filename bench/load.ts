@@ -36,6 +36,8 @@
  */
 import type * as GraphqlWs from 'graphql-ws';
 import type * as Support from './support';
+import type * as Domain from '../libs/domain/src';
+import type * as TestDatabase from '../libs/testing/src/test-database';
 import type * as Db from '../libs/db/src';
 import type * as Config from '../libs/config/src';
 import type * as Statistics from '../sandboxes/onnx/statistics';
@@ -54,6 +56,9 @@ const root = join(__dirname, '..');
 const { EmbeddedDatabase } = load(dist('libs/db/src/index.js')) as typeof Db;
 const { findFreePort, loadConfig } = load(dist('libs/config/src/index.js')) as typeof Config;
 const { percentile } = load(dist('sandboxes/onnx/statistics.js')) as typeof Statistics;
+const { seededRandom } = load(dist('libs/domain/src/index.js')) as typeof Domain;
+// Not compiled to dist/ (a library for tests): Node loads its TypeScript.
+const { withClient } = load('../libs/testing/src/test-database.ts') as typeof TestDatabase;
 const { createClient } = load('graphql-ws') as typeof GraphqlWs;
 const {
   count,
@@ -63,13 +68,11 @@ const {
   ms,
   option,
   post,
-  prng,
   RESULTS_PER_LEARNER,
   seconds,
   seedResults,
   startPostgres,
   storedChallenges,
-  withPg,
 } = load('./support.ts') as typeof Support;
 
 /** The challenge the scored submissions are on, and the CHALLENGE board the subscribers follow. */
@@ -196,7 +199,7 @@ async function runClient(
   errors: Errors,
 ): Promise<void> {
   const agent = keepAliveAgent();
-  const random = prng(1_000 + learner.index);
+  const random = seededRandom(1_000 + learner.index);
   try {
     while (performance.now() < until) {
       const operation = mix[Math.floor(random() * mix.length)]!;
@@ -450,7 +453,7 @@ async function main(): Promise<void> {
   const errors = new Errors();
 
   const scratch = mkdtempSync(join(tmpdir(), 'proving-bench-load-'));
-  const postgres = await startPostgres({ EmbeddedDatabase, findFreePort, loadConfig }, scratch, 'bench_load');
+  const postgres = await startPostgres({ EmbeddedDatabase, findFreePort, loadConfig, withClient }, scratch, 'bench_load');
   const apiLog = join(scratch, 'api.log');
   const scorerLog = join(scratch, 'scorer.log');
   let api: Spawned | undefined;
@@ -493,8 +496,10 @@ async function main(): Promise<void> {
     const admin = await register(baseUrl, 'load-admin', adminEmail);
 
     log(`seeding ${count(clients * RESULTS_PER_LEARNER)} scored submissions`);
-    const challenges = await storedChallenges(databaseUrl);
-    await seedResults(databaseUrl, challenges, { results: clients * RESULTS_PER_LEARNER, learnerIds: registered.map((l) => l.id) });
+    const challenges = await withClient(databaseUrl, storedChallenges);
+    await withClient(databaseUrl, (client) =>
+      seedResults(client, challenges, { results: clients * RESULTS_PER_LEARNER, learnerIds: registered.map((l) => l.id) }),
+    );
     const recompute = await graphql(
       baseUrl,
       'mutation { recomputeLeaderboards { bests totals teams corrected tookMs } }',
@@ -502,7 +507,7 @@ async function main(): Promise<void> {
       { authorization: `Bearer ${admin.token}` },
     );
     const byUser = new Map(registered.map((learner) => [learner.id, learner]));
-    await withPg(databaseUrl, async (client) => {
+    await withClient(databaseUrl, async (client) => {
       const { rows } = await client.query<{ id: string; userId: string }>(`SELECT id, "userId" FROM "Submission" WHERE status = 'SCORED'`);
       for (const row of rows) byUser.get(row.userId)?.submissions.push(row.id);
     });
@@ -596,7 +601,7 @@ async function main(): Promise<void> {
     const scorerExit = (await scorer?.stop()) ?? 'not started';
     scorer = undefined;
     await new Promise((resolve) => setTimeout(resolve, DRAIN_MS));
-    const stored = await withPg(databaseUrl, async (client) => {
+    const stored = await withClient(databaseUrl, async (client) => {
       const submissions = await client.query<{ id: string; status: string }>(`SELECT id, status FROM "Submission" WHERE id = ANY($1)`, [
         queued,
       ]);
@@ -637,6 +642,12 @@ async function main(): Promise<void> {
       (error: unknown) => String(error),
     );
     if (alive !== 200) errors.add('the API after the load', `GET /readyz answered ${alive}`);
+    // A graceful stop: SIGTERM, then the API drains and exits 0 within SHUTDOWN_TIMEOUT_MS.
+    const stopping = performance.now();
+    const apiExit = await api.stop();
+    const stopMs = performance.now() - stopping;
+    api = undefined;
+    if (apiExit !== 0) errors.add('the API on SIGTERM', `exit ${apiExit} after ${seconds(stopMs)}`);
     const apiProblems = logProblems(apiLog);
     for (const line of apiProblems.errors) errors.add('the API logged an error', line);
     const scorerProblems = logProblems(scorerLog);
@@ -698,6 +709,7 @@ async function main(): Promise<void> {
         `${(cpu.api / all.length).toFixed(1)} ms a request), the bench's clients ${seconds(cpu.bench)} ` +
         `(${((cpu.bench / elapsedMs) * 100).toFixed(0)}%), of ${availableParallelism()} cores shared with the rest of the machine`,
     );
+    console.log(`API stopped by SIGTERM: exit ${apiExit} in ${seconds(stopMs)}`);
     console.log(
       `API log: ${apiProblems.errors.length} error and ${apiProblems.warnings.length} warning lines (scorer: ${scorerProblems.errors.length} and ${scorerProblems.warnings.length})`,
     );

@@ -11,9 +11,10 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Agent, request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type { Client } from 'pg';
 import type * as Config from '../libs/config/src';
 import type * as Db from '../libs/db/src';
+import type * as TestDatabase from '../libs/testing/src/test-database';
 
 /** `--name N` from the command line: a whole number ≥ `min`, or `fallback`. */
 export function option(name: string, fallback: number, min = 1): number {
@@ -21,18 +22,6 @@ export function option(name: string, fallback: number, min = 1): number {
   const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} needs a whole number ≥ ${min}`);
   return value;
-}
-
-/** A small deterministic PRNG (mulberry32), so runs pick the same learners and points. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
@@ -81,28 +70,18 @@ export function post(
   });
 }
 
-export async function withPg<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export function databaseUrl(clusterUrl: string, database: string): string {
   const url = new URL(clusterUrl);
   url.pathname = `/${database}`;
   return url.toString();
 }
 
-/** What `startPostgres` needs from dist/. */
+/** What `startPostgres` needs from dist/ (and libs/testing, which is not compiled: Node loads its TypeScript). */
 export interface PostgresModules {
   EmbeddedDatabase: typeof Db.EmbeddedDatabase;
   findFreePort: typeof Config.findFreePort;
   loadConfig: typeof Config.loadConfig;
+  withClient: typeof TestDatabase.withClient;
 }
 
 export interface BenchPostgres {
@@ -128,9 +107,13 @@ export async function startPostgres(modules: PostgresModules, scratch: string, p
   const clusterUrl = external ?? embedded!.url;
   const unique = `${prefix}_${randomBytes(3).toString('hex')}`;
   const created = new Set<string>();
-  const admin = (sql: string) => withPg(databaseUrl(clusterUrl, 'postgres'), (client) => client.query(sql));
-  const version = await withPg(clusterUrl, async (client) => (await client.query('SHOW server_version')).rows[0].server_version as string);
-  const settings = await withPg(clusterUrl, async (client) =>
+  const { withClient } = modules;
+  const admin = (sql: string) => withClient(databaseUrl(clusterUrl, 'postgres'), (client) => client.query(sql));
+  const version = await withClient(
+    clusterUrl,
+    async (client) => (await client.query('SHOW server_version')).rows[0].server_version as string,
+  );
+  const settings = await withClient(clusterUrl, async (client) =>
     (await client.query(`SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'max_connections')`)).rows
       .map((row: { name: string; setting: string; unit: string | null }) => `${row.name} ${row.setting}${row.unit ?? ''}`)
       .join(', '),
@@ -174,8 +157,8 @@ export const TARGET = 1.1;
 export const POINTS_CAP = 2;
 
 /** The catalog's challenges as stored (after the catalog sync). */
-export async function storedChallenges(url: string): Promise<ChallengeRow[]> {
-  return withPg(url, async (client) => (await client.query<ChallengeRow>(`SELECT id, slug, kind, points FROM "Challenge"`)).rows);
+export async function storedChallenges(client: Client): Promise<ChallengeRow[]> {
+  return (await client.query<ChallengeRow>(`SELECT id, slug, kind, points FROM "Challenge"`)).rows;
 }
 
 /**
@@ -205,12 +188,12 @@ function slotValues(challenges: ChallengeRow[]): string {
  * catalog's challenges, mostly OPTIMIZE_MODEL, spread over 8 weeks), each with its attempt and
  * SCORED submission — then ANALYZE. The learners are created (`learner<n>`, `results` / 10 of them)
  * unless `learnerIds` names existing ones (registered through the API), one per 10 results.
- * Consistent by construction; foreign-key triggers are off for the session where allowed
- * (superuser). The standings are not built: run `recomputeStandings` after it.
+ * Consistent by construction; foreign-key triggers are off for `client`'s session where allowed
+ * (superuser), and its temporary tables stay there: give it a connection of its own. The standings are not built: run `recomputeStandings` after it.
  * @returns per-step times
  */
 export async function seedResults(
-  url: string,
+  client: Client,
   challenges: ChallengeRow[],
   { results, learnerIds }: { results: number; learnerIds?: readonly string[] },
 ): Promise<{ step: string; ms: number }[]> {
@@ -218,90 +201,88 @@ export async function seedResults(
   if (learnerIds && learnerIds.length !== learners) throw new Error(`${results} results need ${learners} learners`);
   const teams = Math.max(1, Math.floor(learners / LEARNERS_PER_TEAM_SLOT));
   const steps: { step: string; ms: number }[] = [];
-  await withPg(url, async (client) => {
-    const run = async (step: string, sql: string, values?: unknown[]) =>
-      steps.push({ step, ms: (await timed(() => client.query(sql, values))).ms });
-    await client.query(`SET session_replication_role = replica`).catch(() => undefined);
-    await client.query(`SET synchronous_commit = off`);
-    await client.query(`SELECT setseed(0.42)`);
-    await client.query(`CREATE TEMP TABLE bench_slot (j int, r int, challenge_id uuid)`);
-    await client.query(`INSERT INTO bench_slot VALUES ${slotValues(challenges)}`);
-    // Learner number u → user id.
-    await client.query(`CREATE TEMP TABLE bench_learner (u int PRIMARY KEY, id uuid NOT NULL)`);
-    if (learnerIds) {
-      await client.query(`INSERT INTO bench_learner SELECT n - 1, id FROM unnest($1::uuid[]) WITH ORDINALITY AS l(id, n)`, [learnerIds]);
-    } else {
-      await client.query(`INSERT INTO bench_learner SELECT u, md5('bench-user-' || u)::uuid FROM generate_series(0, ${learners - 1}) u`);
-    }
+  const run = async (step: string, sql: string, values?: unknown[]) =>
+    steps.push({ step, ms: (await timed(() => client.query(sql, values))).ms });
+  await client.query(`SET session_replication_role = replica`).catch(() => undefined);
+  await client.query(`SET synchronous_commit = off`);
+  await client.query(`SELECT setseed(0.42)`);
+  await client.query(`CREATE TEMP TABLE bench_slot (j int, r int, challenge_id uuid)`);
+  await client.query(`INSERT INTO bench_slot VALUES ${slotValues(challenges)}`);
+  // Learner number u → user id.
+  await client.query(`CREATE TEMP TABLE bench_learner (u int PRIMARY KEY, id uuid NOT NULL)`);
+  if (learnerIds) {
+    await client.query(`INSERT INTO bench_learner SELECT n - 1, id FROM unnest($1::uuid[]) WITH ORDINALITY AS l(id, n)`, [learnerIds]);
+  } else {
+    await client.query(`INSERT INTO bench_learner SELECT u, md5('bench-user-' || u)::uuid FROM generate_series(0, ${learners - 1}) u`);
+  }
+  await run(
+    'plan',
+    `CREATE TEMP TABLE bench_plan AS
+     SELECT g.i, g.u, l.id AS user_id, c.id AS challenge_id, c.kind::text AS kind, c.points AS base_points, c."currentVersion" AS version,
+            now() - interval '1 day' * (${SEED_DAYS} * random()) AS created_at,
+            random() < ${PASSED_SHARE} AS passed,
+            round((${TARGET} + 1.9 * random())::numeric, 3)::float8 AS speedup,
+            random() < ${APPROVED_SHARE} AS approved,
+            random() AS share
+       FROM (SELECT i, i / ${RESULTS_PER_LEARNER} AS u, i % ${RESULTS_PER_LEARNER} AS j FROM generate_series(0, ${results - 1}) i) g
+       JOIN bench_learner l ON l.u = g.u
+       JOIN bench_slot s ON s.j = g.j AND s.r = g.u % 60
+       JOIN "Challenge" c ON c.id = s.challenge_id`,
+  );
+  if (!learnerIds) {
     await run(
-      'plan',
-      `CREATE TEMP TABLE bench_plan AS
-       SELECT g.i, g.u, l.id AS user_id, c.id AS challenge_id, c.kind::text AS kind, c.points AS base_points, c."currentVersion" AS version,
-              now() - interval '1 day' * (${SEED_DAYS} * random()) AS created_at,
-              random() < ${PASSED_SHARE} AS passed,
-              round((${TARGET} + 1.9 * random())::numeric, 3)::float8 AS speedup,
-              random() < ${APPROVED_SHARE} AS approved,
-              random() AS share
-         FROM (SELECT i, i / ${RESULTS_PER_LEARNER} AS u, i % ${RESULTS_PER_LEARNER} AS j FROM generate_series(0, ${results - 1}) i) g
-         JOIN bench_learner l ON l.u = g.u
-         JOIN bench_slot s ON s.j = g.j AND s.r = g.u % 60
-         JOIN "Challenge" c ON c.id = s.challenge_id`,
+      'users',
+      `INSERT INTO "User" (id, email, handle, "passwordHash", role, "createdAt", "updatedAt")
+       SELECT id, 'learner' || u || '@bench.test', 'learner' || u,
+              '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0$YmVuY2hoYXNoYmVuY2hoYXNoYmVuY2hoYXNo', 'LEARNER'::"Role",
+              now() - interval '${SEED_DAYS + 7} days', now() - interval '${SEED_DAYS + 7} days'
+         FROM bench_learner`,
     );
-    if (!learnerIds) {
-      await run(
-        'users',
-        `INSERT INTO "User" (id, email, handle, "passwordHash", role, "createdAt", "updatedAt")
-         SELECT id, 'learner' || u || '@bench.test', 'learner' || u,
-                '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0$YmVuY2hoYXNoYmVuY2hoYXNoYmVuY2hoYXNo', 'LEARNER'::"Role",
-                now() - interval '${SEED_DAYS + 7} days', now() - interval '${SEED_DAYS + 7} days'
-           FROM bench_learner`,
-      );
-    }
-    await run(
-      'teams',
-      `INSERT INTO "Team" (id, slug, name, "inviteCode", "createdAt")
-       SELECT md5('bench-team-' || t)::uuid, 'team-' || t, 'Team ' || t, 'bench-invite-' || t, now() - interval '${SEED_DAYS + 7} days'
-         FROM generate_series(0, ${teams - 1}) t;
-       INSERT INTO "Membership" ("userId", "teamId", role, "joinedAt")
-       SELECT id, md5('bench-team-' || (u % ${teams}))::uuid,
-              (CASE WHEN u < ${teams} THEN 'OWNER' ELSE 'MEMBER' END)::"TeamRole", now() - interval '${SEED_DAYS + 6} days'
-         FROM bench_learner
-        WHERE (u / ${teams}) % 10 < ${TEAM_MEMBER_TENTHS}`,
-    );
-    await run(
-      'attempts',
-      `INSERT INTO "Attempt" (id, "userId", "challengeId", "challengeVersion", "secretSeed", "createdAt")
-       SELECT md5('bench-attempt-' || u || '-' || challenge_id)::uuid, user_id, challenge_id, min(version),
-              md5('bench-seed-' || u || '-' || challenge_id), min(created_at) - interval '1 hour'
-         FROM bench_plan GROUP BY u, user_id, challenge_id`,
-    );
-    await run(
-      'submissions',
-      `INSERT INTO "Submission" (id, "attemptId", "userId", "challengeId", status, "modelSha256", "jobId", "scoringClaim", progress, "createdAt", "updatedAt")
-       SELECT md5('bench-submission-' || i)::uuid, md5('bench-attempt-' || u || '-' || challenge_id)::uuid, user_id,
-              challenge_id, 'SCORED'::"SubmissionStatus",
-              CASE WHEN kind IN ('OPTIMIZE_MODEL', 'PORT_TO_JAX') THEN md5('bench-model-' || i) || md5('bench-model+' || i) END,
-              'bench-job-' || i, 1, 1, created_at - interval '2 minutes', created_at
-         FROM bench_plan`,
-    );
-    await run(
-      'results',
-      `INSERT INTO "Result" (id, "submissionId", verdict, points, metrics, flags, environment, "jobId", "scoringClaim", "createdAt", "approvedPoints", "approvedAt")
-       SELECT md5('bench-result-' || i)::uuid, md5('bench-submission-' || i)::uuid,
-              (CASE WHEN passed THEN 'PASSED' ELSE 'FAILED' END)::"Verdict",
-              CASE WHEN passed AND kind IN ('OPTIMIZE_MODEL', 'AI_FREE_SESSION')
-                   THEN round((base_points * CASE WHEN kind = 'OPTIMIZE_MODEL' THEN least(speedup / ${TARGET}, ${POINTS_CAP}) ELSE 1 END)::numeric, 2)::float8
-                   ELSE 0 END,
-              CASE WHEN kind = 'OPTIMIZE_MODEL' THEN jsonb_build_object('timing', jsonb_build_object('speedup', speedup)) ELSE '{}'::jsonb END,
-              '{}'::text[],
-              -- Everything the API shows of an environment (the scorer writes the same fields).
-              '{"deviceClass":"cpu","executionProvider":"cpu","host":"bench","scorerVersion":"bench","ortVersion":"1.30.0","cpuModel":"bench"}'::jsonb,
-              'bench-job-' || i, 1, created_at,
-              CASE WHEN passed AND approved AND kind IN ('DOCUMENT_RESULTS', 'PORT_TO_JAX') THEN round((base_points * (0.5 + 0.5 * share))::numeric, 2)::float8 END,
-              CASE WHEN passed AND approved AND kind IN ('DOCUMENT_RESULTS', 'PORT_TO_JAX') THEN least(created_at + interval '1 day', now()) END
-         FROM bench_plan`,
-    );
-    await run('analyze', `DROP TABLE bench_plan; ANALYZE`);
-  });
+  }
+  await run(
+    'teams',
+    `INSERT INTO "Team" (id, slug, name, "inviteCode", "createdAt")
+     SELECT md5('bench-team-' || t)::uuid, 'team-' || t, 'Team ' || t, 'bench-invite-' || t, now() - interval '${SEED_DAYS + 7} days'
+       FROM generate_series(0, ${teams - 1}) t;
+     INSERT INTO "Membership" ("userId", "teamId", role, "joinedAt")
+     SELECT id, md5('bench-team-' || (u % ${teams}))::uuid,
+            (CASE WHEN u < ${teams} THEN 'OWNER' ELSE 'MEMBER' END)::"TeamRole", now() - interval '${SEED_DAYS + 6} days'
+       FROM bench_learner
+      WHERE (u / ${teams}) % 10 < ${TEAM_MEMBER_TENTHS}`,
+  );
+  await run(
+    'attempts',
+    `INSERT INTO "Attempt" (id, "userId", "challengeId", "challengeVersion", "secretSeed", "createdAt")
+     SELECT md5('bench-attempt-' || u || '-' || challenge_id)::uuid, user_id, challenge_id, min(version),
+            md5('bench-seed-' || u || '-' || challenge_id), min(created_at) - interval '1 hour'
+       FROM bench_plan GROUP BY u, user_id, challenge_id`,
+  );
+  await run(
+    'submissions',
+    `INSERT INTO "Submission" (id, "attemptId", "userId", "challengeId", status, "modelSha256", "jobId", "scoringClaim", progress, "createdAt", "updatedAt")
+     SELECT md5('bench-submission-' || i)::uuid, md5('bench-attempt-' || u || '-' || challenge_id)::uuid, user_id,
+            challenge_id, 'SCORED'::"SubmissionStatus",
+            CASE WHEN kind IN ('OPTIMIZE_MODEL', 'PORT_TO_JAX') THEN md5('bench-model-' || i) || md5('bench-model+' || i) END,
+            'bench-job-' || i, 1, 1, created_at - interval '2 minutes', created_at
+       FROM bench_plan`,
+  );
+  await run(
+    'results',
+    `INSERT INTO "Result" (id, "submissionId", verdict, points, metrics, flags, environment, "jobId", "scoringClaim", "createdAt", "approvedPoints", "approvedAt")
+     SELECT md5('bench-result-' || i)::uuid, md5('bench-submission-' || i)::uuid,
+            (CASE WHEN passed THEN 'PASSED' ELSE 'FAILED' END)::"Verdict",
+            CASE WHEN passed AND kind IN ('OPTIMIZE_MODEL', 'AI_FREE_SESSION')
+                 THEN round((base_points * CASE WHEN kind = 'OPTIMIZE_MODEL' THEN least(speedup / ${TARGET}, ${POINTS_CAP}) ELSE 1 END)::numeric, 2)::float8
+                 ELSE 0 END,
+            CASE WHEN kind = 'OPTIMIZE_MODEL' THEN jsonb_build_object('timing', jsonb_build_object('speedup', speedup)) ELSE '{}'::jsonb END,
+            '{}'::text[],
+            -- Everything the API shows of an environment (the scorer writes the same fields).
+            '{"deviceClass":"cpu","executionProvider":"cpu","host":"bench","scorerVersion":"bench","ortVersion":"1.30.0","cpuModel":"bench"}'::jsonb,
+            'bench-job-' || i, 1, created_at,
+            CASE WHEN passed AND approved AND kind IN ('DOCUMENT_RESULTS', 'PORT_TO_JAX') THEN round((base_points * (0.5 + 0.5 * share))::numeric, 2)::float8 END,
+            CASE WHEN passed AND approved AND kind IN ('DOCUMENT_RESULTS', 'PORT_TO_JAX') THEN least(created_at + interval '1 day', now()) END
+       FROM bench_plan`,
+  );
+  await run('analyze', `DROP TABLE bench_plan; ANALYZE`);
   return steps;
 }
