@@ -169,6 +169,42 @@ describe('npm start (the compiled server process)', () => {
     }
   });
 
+  it('lets the requests in flight at SIGTERM finish, with the database, before it stops (exit 0)', async () => {
+    // bench/load.ts met it: Nest destroys the modules (the database pool among them) before it
+    // closes the HTTP server, so a request still running when the signal came lost its database.
+    const database = await createTestDatabase({ empty: true });
+    try {
+      const env = await ports();
+      const server = start({ ...env, DATABASE_URL: database.url });
+      const url = `http://127.0.0.1:${env.PORT}`;
+      await waitUntilReady(url, server, 30_000);
+      // Each registration hashes a password (argon2id, 4 at a time): most are still running when the signal comes.
+      const handles = Array.from({ length: 16 }, (_, i) => `drain-${i}`);
+      const answers = handles.map((handle) =>
+        fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: 'mutation($input: RegisterInput!) { register(input: $input) { user { handle } } }',
+            variables: { input: { email: `${handle}@example.com`, handle, password: 'correct horse battery staple' } },
+          }),
+        }).then(async (response) => ({ status: response.status, body: (await response.json()) as { errors?: unknown } })),
+      );
+      await answers[0];
+      server.child.kill('SIGTERM');
+      const all = await Promise.all(answers);
+      expect(all.map((answer) => [answer.status, answer.body.errors])).toEqual(handles.map(() => [200, undefined]));
+      expect(await server.exited).toBe(0);
+      const registered = await withClient(
+        database.url,
+        async (client) => (await client.query(`SELECT handle FROM "User" ORDER BY handle`)).rows,
+      );
+      expect(registered.map((row) => row.handle)).toEqual([...handles].sort());
+    } finally {
+      await database.drop();
+    }
+  });
+
   describe('bad configuration stops start-up with one line naming the variable', () => {
     let blocker: Server | undefined;
 
