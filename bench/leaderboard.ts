@@ -25,7 +25,8 @@
  *
  *   npm run build && node_modules/.bin/node bench/leaderboard.ts [--results 1000000] [--small 10000] [--requests 200] [--recordings 200]
  */
-import type * as PgModule from 'pg';
+import type * as Support from './support';
+import type * as TestDatabase from '../libs/testing/src/test-database';
 import type * as PinoModule from 'pino';
 import type * as Db from '../libs/db/src';
 import type * as Reads from '../libs/db/src/repositories/leaderboard-reads';
@@ -43,16 +44,13 @@ import type * as Statistics from '../sandboxes/onnx/statistics';
 // A CommonJS script (no import statements survive type stripping), so it can load the compiled
 // CommonJS modules of dist/ with a plain require.
 const { createRequire } = process.getBuiltinModule('node:module');
-const { Agent, request: httpRequest } = process.getBuiltinModule('node:http');
-const { availableParallelism, cpus, loadavg, tmpdir } = process.getBuiltinModule('node:os');
+const { cpus, tmpdir } = process.getBuiltinModule('node:os');
 const { join } = process.getBuiltinModule('node:path');
 const { mkdtempSync, rmSync } = process.getBuiltinModule('node:fs');
-const { randomBytes } = process.getBuiltinModule('node:crypto');
 const load = createRequire(__filename);
 const dist = (path: string) => join(__dirname, '../dist', path);
 
 load('reflect-metadata');
-const { Client } = load('pg') as typeof PgModule;
 const pino = load('pino') as typeof PinoModule.default;
 const { ChallengeRepository, EmbeddedDatabase, LeaderboardRepository, migrate, PrismaService, ScoringRepository, TransactionRunner } = load(
   dist('libs/db/src/index.js'),
@@ -61,96 +59,46 @@ const { boardPageSql } = load(dist('libs/db/src/repositories/leaderboard-reads.j
 const { recomputeStandings } = load(dist('libs/db/src/repositories/leaderboard-upkeep.js')) as typeof Upkeep;
 const { findFreePort, loadConfig, projectRoot } = load(dist('libs/config/src/index.js')) as typeof Config;
 const { catalogLocation, loadCatalog, toStoredChallenge } = load(dist('libs/catalog/src/index.js')) as typeof Catalog;
-const { periodKey } = load(dist('libs/domain/src/index.js')) as typeof Domain;
+const { periodKey, seededRandom } = load(dist('libs/domain/src/index.js')) as typeof Domain;
+// Not compiled to dist/ (a library for tests): Node loads its TypeScript.
+const { withClient } = load('../libs/testing/src/test-database.ts') as typeof TestDatabase;
 const { NestFactory } = load('@nestjs/core') as typeof Core;
 const { AppModule } = load(dist('apps/api/src/app.module.js')) as typeof AppModuleFile;
 const { createHttpAdapter, serve } = load(dist('apps/api/src/bootstrap/server.js')) as typeof Server;
 const { LeaderboardsService } = load(dist('apps/api/src/leaderboards/leaderboards.service.js')) as typeof Leaderboards;
 const { median, percentile } = load(dist('sandboxes/onnx/statistics.js')) as typeof Statistics;
+const {
+  count,
+  keepAliveAgent,
+  loadAverage,
+  machine,
+  ms,
+  option,
+  POINTS_CAP,
+  post: postWith,
+  RESULTS_PER_LEARNER,
+  LEARNERS_PER_TEAM_SLOT,
+  SEED_DAYS,
+  seconds,
+  seedResults,
+  startPostgres,
+  storedChallenges,
+  TARGET,
+  timed,
+} = load('./support.ts') as typeof Support;
 
-const RESULTS_PER_LEARNER = 10;
-/** One team per 100 learners; 30% of learners are members (teams of 30). */
-const LEARNERS_PER_TEAM_SLOT = 100;
-const TEAM_MEMBER_TENTHS = 3;
-const PASSED_SHARE = 0.85;
-const APPROVED_SHARE = 0.6;
-const SEED_DAYS = 56;
-/** The speedup the points are scaled against (the catalog's targets are about this). */
-const TARGET = 1.1;
-const POINTS_CAP = 2;
 const BOARD_CHALLENGE = 'pruned-mlp-speedup';
 const WARMUP = 20;
 /** Lines of the top-100 statement's plan printed. */
 const PLAN_LINES = 16;
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive whole number`);
-  return value;
-}
-
-/** A small deterministic PRNG (mulberry32), so runs pick the same learners and points. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const ms = (value: number) => `${value.toFixed(2)} ms`;
-const seconds = (value: number) => `${(value / 1000).toFixed(1)} s`;
-const count = (value: number) => value.toLocaleString('en-US');
 
 /**
  * POST over a kept-alive connection with node:http, the leanest client Node has: the client runs in
  * this process beside the API, so its own cost counts in the GraphQL column (the report prints the
  * floor through fetch too, to show what a heavier client adds).
  */
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
-function post(url: string, body: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(
-      url,
-      { method: 'POST', agent: keepAlive, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, ms: performance.now() - started };
-}
-
-async function withPg<T>(url: string, work: (client: PgModule.Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(clusterUrl: string, database: string): string {
-  const url = new URL(clusterUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+const keepAlive = keepAliveAgent();
+const post = (url: string, body: string) => postWith(url, body, keepAlive);
 
 /** The application's configuration over `url` (no scorer in the API process; requests logged at info, to /dev/null). */
 function benchConfig(url: string, artifacts: string): Config.AppConfig {
@@ -163,115 +111,6 @@ function benchConfig(url: string, artifacts: string): Config.AppConfig {
     ARTIFACT_STORE: artifacts,
     SCORER: 'none',
   });
-}
-
-interface ChallengeRow {
-  id: string;
-  slug: string;
-  kind: string;
-  points: number;
-}
-
-/**
- * Which challenge each of a learner's 10 results is on, by result index j and learner number mod 60:
- * j 0–6 the OPTIMIZE_MODEL challenges (each learner tries all of them, one or two results each),
- * j 7–8 two AI_FREE_SESSION ones, j 9 one of the reviewed kinds (approved 60% of the time).
- */
-function slotValues(challenges: ChallengeRow[]): string {
-  const ofKind = (...kinds: string[]) => challenges.filter((c) => kinds.includes(c.kind)).sort((a, b) => a.slug.localeCompare(b.slug));
-  const optimize = ofKind('OPTIMIZE_MODEL');
-  const aiFree = ofKind('AI_FREE_SESSION');
-  const reviewed = ofKind('DOCUMENT_RESULTS', 'PORT_TO_JAX');
-  if (!optimize.length || !aiFree.length || !reviewed.length) throw new Error('the catalog needs challenges of every kind');
-  const rows: string[] = [];
-  for (let j = 0; j < RESULTS_PER_LEARNER; j++) {
-    for (let r = 0; r < 60; r++) {
-      const challenge =
-        j < 7 ? optimize[(r + j) % optimize.length] : j < 9 ? aiFree[(r + j) % aiFree.length] : reviewed[r % reviewed.length];
-      rows.push(`(${j}, ${r}, '${challenge!.id}'::uuid)`);
-    }
-  }
-  return rows.join(',\n');
-}
-
-/** Learners, teams, attempts, submissions and results in bulk, then ANALYZE. @returns per-step times */
-async function seed(url: string, results: number, challenges: ChallengeRow[]): Promise<{ step: string; ms: number }[]> {
-  const learners = Math.ceil(results / RESULTS_PER_LEARNER);
-  const teams = Math.max(1, Math.floor(learners / LEARNERS_PER_TEAM_SLOT));
-  const steps: { step: string; ms: number }[] = [];
-  await withPg(url, async (client) => {
-    const run = async (step: string, sql: string) => steps.push({ step, ms: (await timed(() => client.query(sql))).ms });
-    // A bulk load, consistent by construction: foreign-key triggers off for this session where allowed (superuser).
-    await client.query(`SET session_replication_role = replica`).catch(() => undefined);
-    await client.query(`SET synchronous_commit = off`);
-    await client.query(`SELECT setseed(0.42)`);
-    await client.query(`CREATE TEMP TABLE bench_slot (j int, r int, challenge_id uuid)`);
-    await client.query(`INSERT INTO bench_slot VALUES ${slotValues(challenges)}`);
-    await run(
-      'plan',
-      `CREATE TEMP TABLE bench_plan AS
-       SELECT g.i, g.u, c.id AS challenge_id, c.kind::text AS kind, c.points AS base_points, c."currentVersion" AS version,
-              now() - interval '1 day' * (${SEED_DAYS} * random()) AS created_at,
-              random() < ${PASSED_SHARE} AS passed,
-              round((${TARGET} + 1.9 * random())::numeric, 3)::float8 AS speedup,
-              random() < ${APPROVED_SHARE} AS approved,
-              random() AS share
-         FROM (SELECT i, i / ${RESULTS_PER_LEARNER} AS u, i % ${RESULTS_PER_LEARNER} AS j FROM generate_series(0, ${results - 1}) i) g
-         JOIN bench_slot s ON s.j = g.j AND s.r = g.u % 60
-         JOIN "Challenge" c ON c.id = s.challenge_id`,
-    );
-    await run(
-      'users',
-      `INSERT INTO "User" (id, email, handle, "passwordHash", role, "createdAt", "updatedAt")
-       SELECT md5('bench-user-' || u)::uuid, 'learner' || u || '@bench.test', 'learner' || u,
-              '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0$YmVuY2hoYXNoYmVuY2hoYXNoYmVuY2hoYXNo', 'LEARNER'::"Role",
-              now() - interval '${SEED_DAYS + 7} days', now() - interval '${SEED_DAYS + 7} days'
-         FROM generate_series(0, ${learners - 1}) u`,
-    );
-    await run(
-      'teams',
-      `INSERT INTO "Team" (id, slug, name, "inviteCode", "createdAt")
-       SELECT md5('bench-team-' || t)::uuid, 'team-' || t, 'Team ' || t, 'bench-invite-' || t, now() - interval '${SEED_DAYS + 7} days'
-         FROM generate_series(0, ${teams - 1}) t;
-       INSERT INTO "Membership" ("userId", "teamId", role, "joinedAt")
-       SELECT md5('bench-user-' || u)::uuid, md5('bench-team-' || (u % ${teams}))::uuid,
-              (CASE WHEN u < ${teams} THEN 'OWNER' ELSE 'MEMBER' END)::"TeamRole", now() - interval '${SEED_DAYS + 6} days'
-         FROM generate_series(0, ${learners - 1}) u
-        WHERE (u / ${teams}) % 10 < ${TEAM_MEMBER_TENTHS}`,
-    );
-    await run(
-      'attempts',
-      `INSERT INTO "Attempt" (id, "userId", "challengeId", "challengeVersion", "secretSeed", "createdAt")
-       SELECT md5('bench-attempt-' || u || '-' || challenge_id)::uuid, md5('bench-user-' || u)::uuid, challenge_id, min(version),
-              md5('bench-seed-' || u || '-' || challenge_id), min(created_at) - interval '1 hour'
-         FROM bench_plan GROUP BY u, challenge_id`,
-    );
-    await run(
-      'submissions',
-      `INSERT INTO "Submission" (id, "attemptId", "userId", "challengeId", status, "modelSha256", "jobId", "scoringClaim", progress, "createdAt", "updatedAt")
-       SELECT md5('bench-submission-' || i)::uuid, md5('bench-attempt-' || u || '-' || challenge_id)::uuid, md5('bench-user-' || u)::uuid,
-              challenge_id, 'SCORED'::"SubmissionStatus",
-              CASE WHEN kind IN ('OPTIMIZE_MODEL', 'PORT_TO_JAX') THEN md5('bench-model-' || i) || md5('bench-model+' || i) END,
-              'bench-job-' || i, 1, 1, created_at - interval '2 minutes', created_at
-         FROM bench_plan`,
-    );
-    await run(
-      'results',
-      `INSERT INTO "Result" (id, "submissionId", verdict, points, metrics, flags, environment, "jobId", "scoringClaim", "createdAt", "approvedPoints", "approvedAt")
-       SELECT md5('bench-result-' || i)::uuid, md5('bench-submission-' || i)::uuid,
-              (CASE WHEN passed THEN 'PASSED' ELSE 'FAILED' END)::"Verdict",
-              CASE WHEN passed AND kind IN ('OPTIMIZE_MODEL', 'AI_FREE_SESSION')
-                   THEN round((base_points * CASE WHEN kind = 'OPTIMIZE_MODEL' THEN least(speedup / ${TARGET}, ${POINTS_CAP}) ELSE 1 END)::numeric, 2)::float8
-                   ELSE 0 END,
-              CASE WHEN kind = 'OPTIMIZE_MODEL' THEN jsonb_build_object('timing', jsonb_build_object('speedup', speedup)) ELSE '{}'::jsonb END,
-              '{}'::text[], '{"deviceClass":"cpu"}'::jsonb, 'bench-job-' || i, 1, created_at,
-              CASE WHEN passed AND approved AND kind IN ('DOCUMENT_RESULTS', 'PORT_TO_JAX') THEN round((base_points * (0.5 + 0.5 * share))::numeric, 2)::float8 END,
-              CASE WHEN passed AND approved AND kind IN ('DOCUMENT_RESULTS', 'PORT_TO_JAX') THEN least(created_at + interval '1 day', now()) END
-         FROM bench_plan`,
-    );
-    await run('analyze', `DROP TABLE bench_plan; ANALYZE`);
-  });
-  return steps;
 }
 
 /** Row counts of a seeded database. */
@@ -294,11 +133,11 @@ interface Recording {
 
 /** QUEUED submissions (one each) of `howMany` different learners on one of their OPTIMIZE_MODEL attempts, with the points each will get. */
 async function queueSubmissions(url: string, learners: number, howMany: number, seedNumber: number): Promise<Recording[]> {
-  const random = prng(seedNumber);
+  const random = seededRandom(seedNumber);
   const picked = new Set<number>();
   while (picked.size < Math.min(howMany, learners)) picked.add(Math.floor(random() * learners));
   const handles = [...picked].map((u) => `learner${u}`);
-  return withPg(url, async (client) => {
+  return withClient(url, async (client) => {
     const { rows } = await client.query<{ id: string; points: number }>(
       `INSERT INTO "Submission" (id, "attemptId", "userId", "challengeId", status, "modelSha256", "createdAt", "updatedAt")
        SELECT gen_random_uuid(), a.id, u.id, a."challengeId", 'QUEUED', md5(h.handle) || md5(h.handle || '+'), now(), now()
@@ -323,7 +162,7 @@ const SCORER_ID = '00000000-0000-4000-8000-00000000b1e0';
 
 /** The scorer a claim names (a registered one, as in production). */
 async function registerScorer(url: string): Promise<void> {
-  await withPg(url, (client) =>
+  await withClient(url, (client) =>
     client.query(
       `INSERT INTO "Scorer" (id, host, pid, version, "deviceClasses", "executionProviders", "ortVersion", "cpuModel")
        VALUES ($1, 'bench', $2, 'bench', '{cpu}', '{cpu}', '1.30.0', $3)`,
@@ -386,33 +225,19 @@ async function main(): Promise<void> {
   const smallResults = option('small', 10_000);
   const requests = option('requests', 200);
   const recordings = option('recordings', 200);
-  const loadBefore = loadavg()[0];
+  const loadBefore = loadAverage();
   const runStarted = performance.now();
   const log = (line: string) => console.error(`[${seconds(performance.now() - runStarted).padStart(7)}] ${line}`);
 
   // The PostgreSQL: the one DATABASE_URL names, or a fresh embedded cluster.
   const scratch = mkdtempSync(join(tmpdir(), 'proving-bench-leaderboard-'));
-  const external = loadConfig().databaseUrl; // DATABASE_URL, read (and checked) by libs/config
-  const embedded = external
-    ? undefined
-    : await EmbeddedDatabase.start({ dataDir: scratch, port: await findFreePort(), database: 'postgres' });
-  const clusterUrl = external ?? embedded!.url;
-  const prefix = `bench_leaderboard_${randomBytes(3).toString('hex')}`;
-  const names = { template: `${prefix}_template`, big: `${prefix}_big`, small: `${prefix}_small` };
-  const admin = (sql: string) => withPg(databaseUrl(clusterUrl, 'postgres'), (client) => client.query(sql));
+  const postgres = await startPostgres({ EmbeddedDatabase, findFreePort, loadConfig, withClient }, scratch, 'bench_leaderboard');
+  const urls: Record<'big' | 'small', string> = { big: '', small: '' };
   const sides: Side[] = [];
   let server: Server.RunningServer | undefined;
   try {
-    const postgresVersion = await withPg(clusterUrl, async (client) => (await client.query('SHOW server_version')).rows[0].server_version);
-    const settings = await withPg(clusterUrl, async (client) =>
-      (await client.query(`SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem')`)).rows
-        .map((row: { name: string; setting: string; unit: string | null }) => `${row.name} ${row.setting}${row.unit ?? ''}`)
-        .join(', '),
-    );
-
     // A migrated template with the catalog synced; both databases are cloned from it (same challenge ids).
-    await admin(`CREATE DATABASE "${names.template}"`);
-    const templateUrl = databaseUrl(clusterUrl, names.template);
+    const templateUrl = await postgres.create('template');
     await migrate(templateUrl);
     {
       const config = benchConfig(templateUrl, join(scratch, 'artifacts'));
@@ -421,15 +246,14 @@ async function main(): Promise<void> {
       await new TransactionRunner(prisma).run((tx) => new ChallengeRepository(prisma).sync(entries, tx));
       await prisma.$disconnect();
       // Published before the seeded results (an OPTIMIZE_MODEL board's baseline row shows this date).
-      await withPg(templateUrl, (client) => client.query(`UPDATE "Challenge" SET "createdAt" = now() - interval '${SEED_DAYS + 7} days'`));
+      await withClient(templateUrl, (client) =>
+        client.query(`UPDATE "Challenge" SET "createdAt" = now() - interval '${SEED_DAYS + 7} days'`),
+      );
     }
-    await admin(`CREATE DATABASE "${names.big}" TEMPLATE "${names.template}"`);
-    await admin(`CREATE DATABASE "${names.small}" TEMPLATE "${names.template}"`);
-    const challenges = await withPg(
-      templateUrl,
-      async (client) => (await client.query<ChallengeRow>(`SELECT id, slug, kind, points FROM "Challenge"`)).rows,
-    );
-    await admin(`DROP DATABASE "${names.template}"`);
+    urls.big = await postgres.create('big', 'template');
+    urls.small = await postgres.create('small', 'template');
+    const challenges = await withClient(templateUrl, storedChallenges);
+    await postgres.drop('template');
 
     const seeding: {
       name: string;
@@ -442,16 +266,16 @@ async function main(): Promise<void> {
       ['big', bigResults],
       ['small', smallResults],
     ] as const) {
-      const url = databaseUrl(clusterUrl, names[name]);
+      const url = urls[name];
       log(`seeding ${name}: ${count(results)} results`);
-      const steps = await seed(url, results, challenges);
+      const steps = await withClient(url, (client) => seedResults(client, challenges, { results }));
       const config = benchConfig(url, join(scratch, 'artifacts'));
       const prisma = new PrismaService(url, config);
       const transactions = new TransactionRunner(prisma);
       log(`recomputing the standings of ${name}`);
       const recompute = await timed(() => transactions.run((tx) => recomputeStandings(tx), { timeoutMs: 3_600_000 }));
-      const vacuum = await timed(() => withPg(url, (client) => client.query('VACUUM ANALYZE')));
-      const rows = await withPg(
+      const vacuum = await timed(() => withClient(url, (client) => client.query('VACUUM ANALYZE')));
+      const rows = await withClient(
         url,
         async (client) =>
           (
@@ -503,7 +327,7 @@ async function main(): Promise<void> {
     const endpoint = `${server.url}/graphql`;
     const service = app.get(LeaderboardsService);
     const repository = app.get(LeaderboardRepository);
-    const reads = await withPg(big.url, async (pg) => {
+    const reads = await withClient(big.url, async (pg) => {
       const statements = boards.map((board) => boardPageSql(board.key as Reads.BoardKey, null, 101));
       const layers: Record<Layer, (index: number) => Promise<string[]>> = {
         graphql: async (index) => {
@@ -588,10 +412,9 @@ async function main(): Promise<void> {
     }
 
     // The report.
-    const loadAfter = loadavg()[0];
+    const loadAfter = loadAverage();
     console.log(
-      `leaderboard benchmark: PostgreSQL ${postgresVersion} (${external ? 'DATABASE_URL' : 'embedded, default settings'}: ${settings}); ` +
-        `Node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${new Date().toISOString().slice(0, 10)}; ` +
+      `leaderboard benchmark: PostgreSQL ${postgres.version} (${postgres.kind}); ${machine()}; ` +
         `load average ${loadBefore.toFixed(1)} at the start, ${loadAfter.toFixed(1)} at the end`,
     );
     console.log('');
@@ -656,10 +479,7 @@ async function main(): Promise<void> {
   } finally {
     await server?.close().catch((error: unknown) => console.error(error));
     for (const side of sides) await side.prisma.$disconnect().catch(() => undefined);
-    if (external) {
-      for (const name of Object.values(names)) await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
-    }
-    await embedded?.stop();
+    await postgres.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -11,6 +11,7 @@ import { AppModule } from '../app.module';
 import { CatalogService } from '../challenges/catalog.service';
 import { LifecycleService } from '../health/lifecycle.service';
 import { ReviewMaintenanceService } from '../reviews/review-maintenance.service';
+import { RequestsInFlight } from './requests-in-flight';
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:3000 */
@@ -37,11 +38,17 @@ export function createLogger(config: AppConfig): Logger {
   });
 }
 
-/** Fastify with the project's logger and request ids (`x-request-id` in and out). */
+/** The requests each Fastify instance is answering (see RequestsInFlight). */
+const inFlight = new WeakMap<object, RequestsInFlight>();
+
+/** Fastify with the project's logger and request ids (`x-request-id` in and out); it counts the requests in flight. */
 export function createHttpAdapter(logger: Logger): FastifyAdapter {
   const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId: requestIdFor, requestIdHeader: false, trustProxy: false });
+  const requests = new RequestsInFlight();
+  inFlight.set(adapter.getInstance(), requests);
   adapter.getInstance().addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (!request.headers.upgrade) requests.track(reply.raw);
   });
   return adapter;
 }
@@ -111,6 +118,11 @@ export async function serve(
     async close() {
       logger.info('shutting down: draining, closing connections, then the database');
       app.get(LifecycleService).startDraining();
+      // Nest's close() destroys the modules (the database pool, the event bus) before it closes the
+      // HTTP server: the requests in flight finish first, within half the shutdown's time.
+      const requests = inFlight.get(app.getHttpAdapter().getInstance());
+      const unfinished = (await requests?.settled(config.shutdownTimeoutMs / 2)) ?? 0;
+      if (unfinished > 0) logger.warn({ unfinished }, 'shutting down with requests still running');
       await app.close();
       await options.onClose?.();
       logger.info('stopped');
