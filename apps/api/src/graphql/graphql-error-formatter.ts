@@ -106,8 +106,8 @@ function formatOne(error: GraphQLError, requestId: string | undefined): Formatte
 }
 
 /**
- * graphql-ws: Mercurius sends an error raised while a subscription starts (e.g. FORBIDDEN) without
- * calling the error formatter. Rethrowing it through here gives it the same message and
+ * graphql-ws: Mercurius sends an error raised while a subscription starts (e.g. FORBIDDEN), or
+ * before a query or mutation executes, without calling the error formatter. Rethrowing it through here gives it the same message and
  * `extensions` as over HTTP (graphql-js copies an original error's `extensions`).
  */
 export function asSubscriptionError(error: unknown): Error {

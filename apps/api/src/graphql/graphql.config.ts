@@ -40,6 +40,7 @@ export function graphqlOptions(config: AppConfig, metrics: MetricsService): Merc
     additionalRouteOptions: graphqlRouteOptions(),
     errorFormatter: graphqlErrorFormatter({ hideSuggestions: production }),
     hooks: {
+      preParsing: limits.preParsing,
       preValidation: limits.preValidation,
       // The limits first: a refused operation never reaches the timing hook, so it is not counted as executed.
       preExecution: [limits.preExecution, timing.preExecution],

@@ -1,10 +1,13 @@
-import { GraphQLError, Location, specifiedRules, validate, type DocumentNode, type ValidationRule } from 'graphql';
+import { GraphQLError, Location, parse, specifiedRules, validate, type DocumentNode, type ValidationRule } from 'graphql';
 import type {
+  MercuriusContext,
   preExecutionHookHandler,
+  preParsingHookHandler,
   preSubscriptionExecutionHookHandler,
   preSubscriptionParsingHookHandler,
   preValidationHookHandler,
 } from 'mercurius';
+import { asSubscriptionError } from '../graphql-error-formatter';
 import { pageSizeRule } from '../pagination/page-size.rule';
 import { GRAPHQL_LIMITS, GraphqlLimitReason } from './graphql-limits';
 import { limitError, OperationRefused } from './limit-errors';
@@ -48,12 +51,37 @@ function throwIfAny(errors: readonly GraphQLError[]): void {
   if (errors.length > 0) throw new OperationRefused(errors);
 }
 
+/**
+ * A query or mutation sent over graphql-ws (no HTTP reply). Mercurius sends what it throws before
+ * execution there without the error formatter, as one bare "Graphql validation error"; what the
+ * hooks below throw keeps its message and `extensions` instead.
+ */
+function overGraphqlWs(context: MercuriusContext): boolean {
+  return (context as Partial<MercuriusContext>).reply === undefined;
+}
+
 /** The limits that Mercurius's options cannot express, as Mercurius hooks. */
 export function graphqlLimitHooks(settings: { production: boolean }) {
   // Mercurius does not validate subscription documents at all (graphql-js `subscribe` assumes a
   // valid one), and its subscription hooks do not see the variables: a `first: $n` there counts
   // with its default.
-  const subscriptionRules = [...specifiedRules, ...documentRules(settings.production), ...requestRules(undefined)];
+  const documentValidation = [...specifiedRules, ...documentRules(settings.production)];
+  const subscriptionRules = [...documentValidation, ...requestRules(undefined)];
+
+  // Over graphql-ws the token limit and the document rules are checked before Mercurius parses
+  // (its cache of refused documents would answer first), so that a refusal arrives with the code
+  // and reason HTTP gives. HTTP leaves them to Mercurius and the error formatter.
+  const preParsing: preParsingHookHandler = (schema, source, context) => {
+    if (!overGraphqlWs(context)) return;
+    let document: DocumentNode;
+    try {
+      document = parse(source, { maxTokens: GRAPHQL_LIMITS.maxTokens });
+    } catch (error) {
+      throw asSubscriptionError(error);
+    }
+    const errors = validate(schema, document, documentValidation, { hideSuggestions: settings.production });
+    if (errors.length > 0) throw asSubscriptionError(errors[0]);
+  };
 
   const preValidation: preValidationHookHandler = (_schema, document) => refusePreparsedDocuments(document);
 
@@ -67,5 +95,5 @@ export function graphqlLimitHooks(settings: { production: boolean }) {
     throwIfAny(validate(schema, document, subscriptionRules, { hideSuggestions: settings.production }));
   };
 
-  return { preValidation, preExecution, preSubscriptionParsing, preSubscriptionExecution };
+  return { preParsing, preValidation, preExecution, preSubscriptionParsing, preSubscriptionExecution };
 }
