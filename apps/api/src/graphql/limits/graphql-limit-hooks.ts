@@ -7,6 +7,7 @@ import type {
   preSubscriptionParsingHookHandler,
   preValidationHookHandler,
 } from 'mercurius';
+import queryDepth from 'mercurius/lib/queryDepth.js';
 import { asSubscriptionError } from '../graphql-error-formatter';
 import { pageSizeRule } from '../pagination/page-size.rule';
 import { GRAPHQL_LIMITS, GraphqlLimitReason } from './graphql-limits';
@@ -15,7 +16,6 @@ import { maxAliasesRule } from './max-aliases.rule';
 import { noIntrospectionRule } from './no-introspection.rule';
 import type { VariableValues } from './operation-variables';
 import { queryCostRule } from './query-cost.rule';
-import { assertTokenLimit } from './token-limit';
 
 /**
  * Rules that need only the document. Mercurius runs them with the specified rules and caches the
@@ -60,6 +60,22 @@ function overGraphqlWs(context: MercuriusContext): boolean {
   return (context as Partial<MercuriusContext>).reply === undefined;
 }
 
+/**
+ * A graphql-ws document within the token and depth limits, or the refusal as over HTTP (a syntax
+ * error as GRAPHQL_PARSE_FAILED).
+ */
+function parseOverGraphqlWs(source: string): DocumentNode {
+  let document: DocumentNode;
+  try {
+    document = parse(source, { maxTokens: GRAPHQL_LIMITS.maxTokens });
+  } catch (error) {
+    throw asSubscriptionError(error);
+  }
+  const tooDeep = queryDepth(document.definitions, GRAPHQL_LIMITS.maxDepth);
+  if (tooDeep.length > 0) throw asSubscriptionError(tooDeep[0]);
+  return document;
+}
+
 /** The limits that Mercurius's options cannot express, as Mercurius hooks. */
 export function graphqlLimitHooks(settings: { production: boolean }) {
   // Mercurius does not validate subscription documents at all (graphql-js `subscribe` assumes a
@@ -68,17 +84,12 @@ export function graphqlLimitHooks(settings: { production: boolean }) {
   const documentValidation = [...specifiedRules, ...documentRules(settings.production)];
   const subscriptionRules = [...documentValidation, ...requestRules(undefined)];
 
-  // Over graphql-ws the token limit and the document rules are checked before Mercurius parses
-  // (its cache of refused documents would answer first), so that a refusal arrives with the code
-  // and reason HTTP gives. HTTP leaves them to Mercurius and the error formatter.
+  // Over graphql-ws the token limit, the depth and the document rules are checked before Mercurius
+  // parses (its cache of refused documents would answer first, without a code), so that a refusal
+  // arrives with the code and reason HTTP gives. HTTP leaves them to Mercurius and the formatter.
   const preParsing: preParsingHookHandler = (schema, source, context) => {
     if (!overGraphqlWs(context)) return;
-    let document: DocumentNode;
-    try {
-      document = parse(source, { maxTokens: GRAPHQL_LIMITS.maxTokens });
-    } catch (error) {
-      throw asSubscriptionError(error);
-    }
+    const document = parseOverGraphqlWs(source);
     const errors = validate(schema, document, documentValidation, { hideSuggestions: settings.production });
     if (errors.length > 0) throw asSubscriptionError(errors[0]);
   };
@@ -88,7 +99,8 @@ export function graphqlLimitHooks(settings: { production: boolean }) {
   const preExecution: preExecutionHookHandler = (schema, document, _context, variables) =>
     throwIfAny(validate(schema, document, requestRules(variables)));
 
-  const preSubscriptionParsing: preSubscriptionParsingHookHandler = (_schema, source) => assertTokenLimit(source);
+  // Before Mercurius's own depth check, which would refuse without a code.
+  const preSubscriptionParsing: preSubscriptionParsingHookHandler = (_schema, source) => void parseOverGraphqlWs(source);
 
   const preSubscriptionExecution: preSubscriptionExecutionHookHandler = (schema, document) => {
     refusePreparsedDocuments(document);
