@@ -234,6 +234,22 @@ describe('GraphQL abuse', () => {
       }
     });
 
+    it('a depth cycle is refused with QUERY_TOO_DEEP, as a query and as a subscription', async () => {
+      const socket = socketClient(app, auth.authorization);
+      try {
+        const cycle = `me { ${repeat(10, 'team { members {', ' ')} handle ${repeat(10, '} }', ' ')} }`;
+        const subscriptionCycle = `subscription { submissionUpdated(id: "00000000-0000-0000-0000-000000000000") { review { learner { ${repeat(5, 'team { members {', ' ')} handle ${repeat(5, '} }', ' ')} } } } }`;
+        for (const document of [`{ ${cycle} }`, subscriptionCycle]) {
+          expect(await counted(app, () => socket.run(document))).toEqual({
+            error: [expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_DEEP' } })],
+            executed: 0,
+          });
+        }
+      } finally {
+        await socket.client.dispose();
+      }
+    });
+
     it('101 aliases and production field-name guessing are refused with their codes, without suggestions', async () => {
       const socket = socketClient(app);
       const inProduction = socketClient(production);
