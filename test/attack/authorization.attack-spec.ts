@@ -258,13 +258,15 @@ describe('authorization attacks', () => {
       return rows;
     }
 
+    const removeMember = (owner: Account, w: World, handle: string) =>
+      as(owner, 'mutation($slug: String!, $h: String!) { removeTeamMember(teamSlug: $slug, handle: $h) { slug } }', {
+        slug: w.team.slug,
+        h: handle,
+      });
+
     it('a removed member, with the token they had as a member, can no longer act on or see the team’s member material', async () => {
       const w = await buildWorld(app, strangers);
-      const removed = await as(
-        w.learner,
-        'mutation($slug: String!, $h: String!) { removeTeamMember(teamSlug: $slug, handle: $h) { slug } }',
-        { slug: w.team.slug, h: w.teammate.handle },
-      );
+      const removed = await removeMember(w.learner, w, w.teammate.handle);
       expect(removed.body.errors).toBeUndefined();
       const before = await teamState(w.team.slug);
 
@@ -285,11 +287,7 @@ describe('authorization attacks', () => {
         { slug: w.team.slug, h: w.teammate.handle },
       );
       expect(transferred.body.errors).toBeUndefined();
-      const removed = await as(
-        w.teammate,
-        'mutation($slug: String!, $h: String!) { removeTeamMember(teamSlug: $slug, handle: $h) { slug } }',
-        { slug: w.team.slug, h: w.learner.handle },
-      );
+      const removed = await removeMember(w.teammate, w, w.learner.handle);
       expect(removed.body.errors).toBeUndefined();
       const before = await teamState(w.team.slug);
 

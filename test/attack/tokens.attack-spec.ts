@@ -28,6 +28,12 @@ describe('token attacks', () => {
     });
   const me = (accessToken?: string) => app.graphql(ME, {}, accessToken ? { authorization: `Bearer ${accessToken}` } : {});
 
+  /** A fresh account, and what forging its tokens takes: the signing key and its genuine claims. */
+  async function forgeryKit(handle: string): Promise<{ victim: Account; key: string; claims: Record<string, unknown> }> {
+    const victim = await register(app, handle);
+    return { victim, key: await signingKey(app), claims: claimsOf(victim.accessToken) };
+  }
+
   /** Tries to create a team with `token`: refused as UNAUTHENTICATED, no team, membership or audit row written. */
   async function mutationRefused(token: string): Promise<unknown> {
     const before = await rowCounts(app, 'Team', 'Membership', 'AuditEvent');
@@ -104,9 +110,7 @@ describe('token attacks', () => {
     let claims: Record<string, unknown>;
 
     beforeAll(async () => {
-      victim = await register(app, 'victim');
-      key = await signingKey(app);
-      claims = claimsOf(victim.accessToken);
+      ({ victim, key, claims } = await forgeryKit('victim'));
     });
 
     it('the genuine token is accepted (each forgery below differs from it in one thing)', async () => {
@@ -156,9 +160,7 @@ describe('token attacks', () => {
     let claims: Record<string, unknown>;
 
     beforeAll(async () => {
-      victim = await register(app, 'ws-victim');
-      key = await signingKey(app);
-      claims = claimsOf(victim.accessToken);
+      ({ victim, key, claims } = await forgeryKit('ws-victim'));
     });
 
     /** `me` and a team creation on a socket opened with `token`: the reason each is refused with, and that nothing was stored. */
