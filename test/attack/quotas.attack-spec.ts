@@ -68,6 +68,25 @@ describe('quota and board attacks', () => {
     expect((mine.body.data!.mySubmissions as { edges: unknown[] }).edges).toHaveLength(DAILY_QUOTA);
   });
 
+  it('rescoring as a way round the quota: with 1 left, 5 concurrent rescores admit exactly 1, the rest QUOTA_EXCEEDED', async () => {
+    const bea = await register(app, 'rescorer-bea');
+    const attemptId = await startAttempt(app, bea, MODEL_CHALLENGE);
+    const model = await uploadBytes(app, bea, randomBytes(512));
+    const first = await Promise.all(Array.from({ length: DAILY_QUOTA - 1 }, () => submit(bea, attemptId, model)));
+    const originalId = (first[0]!.body.data!.submitModel as { id: string }).id;
+    const before = await rowCounts(app, 'Submission');
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        app.graphql('mutation($id: ID!) { rescore(submissionId: $id) { id rescoreOfId } }', { id: originalId }, bea.auth),
+      ),
+    );
+    const admitted = answers.filter((a) => a.body.data?.rescore);
+    expect(admitted.map((a) => (a.body.data!.rescore as { rescoreOfId: string }).rescoreOfId)).toEqual([originalId]);
+    answers.filter((a) => !a.body.data?.rescore).forEach(expectQuotaExceeded);
+    expect(await rowCounts(app, 'Submission')).toEqual({ Submission: before.Submission + 1 });
+    expect(await quotaOf(bea, attemptId)).toEqual({ attempt: { quota: { used: DAILY_QUOTA, limit: DAILY_QUOTA } } });
+  });
+
   it('team hopping does not multiply the quota: it is per learner, whatever team, new attempt call or API token', async () => {
     const [hopper, host] = await Promise.all([register(app, 'hopper'), register(app, 'hop-host')]);
     const created = await app.graphql('mutation { createTeam(input: { name: "Hop A", slug: "hop-a" }) { slug } }', {}, hopper.auth);
