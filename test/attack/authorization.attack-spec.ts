@@ -110,6 +110,28 @@ describe('authorization attacks', () => {
     });
   });
 
+  it('edges to the attempt (review.submission.attempt, submission.attempt): the reviewing mentor is refused the attempt, other learners the review', async () => {
+    // The attempt (its quota and history) is its learner's: a reviewer sees the submission, not the attempt.
+    const viaReview = await as(world.mentor, 'query($id: ID!) { review(id: $id) { submission { id status attempt { id } } } }', {
+      id: world.learnerReviewId,
+    });
+    expect([codesByPath(viaReview), viaReview.body.data]).toEqual([{ 'review.submission.attempt': 'FORBIDDEN' }, { review: null }]);
+    const direct = await as(world.mentor, 'query($id: ID!) { submission(id: $id) { id attempt { id quota { used } } } }', {
+      id: world.learnerSubmissionId,
+    });
+    expect([codesByPath(direct), direct.body.data]).toEqual([{ 'submission.attempt': 'FORBIDDEN' }, { submission: null }]);
+    const reviewed = await as(world.mentor, 'query($id: ID!) { review(id: $id) { submission { id status } } }', {
+      id: world.learnerReviewId,
+    });
+    expect(reviewed.body).toEqual({ data: { review: { submission: { id: world.learnerSubmissionId, status: 'SCORED' } } } });
+    for (const other of [world.otherTeamLearner, world.teammate]) {
+      const refused = await as(other, 'query($id: ID!) { review(id: $id) { submission { id attempt { id } } } }', {
+        id: world.learnerReviewId,
+      });
+      expect([codesByPath(refused), refused.body.data]).toEqual([{ review: 'FORBIDDEN' }, { review: null }]);
+    }
+  });
+
   it('Result.integrity of an AI-free submission is hidden from other learners (a teammate too) by every path; the learner sees it', async () => {
     const submitted = await as(world.learner, 'mutation($i: SubmitCodeInput!) { submitCode(input: $i) { id } }', {
       i: { sessionId: world.learnerSessionId, code: 'export function softmax(x) { return x; }', language: 'javascript' },
