@@ -4,7 +4,6 @@ import type {
   preExecutionHookHandler,
   preParsingHookHandler,
   preSubscriptionExecutionHookHandler,
-  preSubscriptionParsingHookHandler,
   preValidationHookHandler,
 } from 'mercurius';
 import queryDepth from 'mercurius/lib/queryDepth.js';
@@ -64,7 +63,7 @@ function overGraphqlWs(context: MercuriusContext): boolean {
  * A graphql-ws document within the token and depth limits, or the refusal as over HTTP (a syntax
  * error as GRAPHQL_PARSE_FAILED).
  */
-function parseOverGraphqlWs(source: string): DocumentNode {
+export function parseOverGraphqlWs(source: string): DocumentNode {
   let document: DocumentNode;
   try {
     document = parse(source, { maxTokens: GRAPHQL_LIMITS.maxTokens });
@@ -99,13 +98,10 @@ export function graphqlLimitHooks(settings: { production: boolean }) {
   const preExecution: preExecutionHookHandler = (schema, document, _context, variables) =>
     throwIfAny(validate(schema, document, requestRules(variables)));
 
-  // Before Mercurius's own depth check, which would refuse without a code.
-  const preSubscriptionParsing: preSubscriptionParsingHookHandler = (_schema, source) => void parseOverGraphqlWs(source);
-
   const preSubscriptionExecution: preSubscriptionExecutionHookHandler = (schema, document) => {
     refusePreparsedDocuments(document);
     throwIfAny(validate(schema, document, subscriptionRules, { hideSuggestions: settings.production }));
   };
 
-  return { preParsing, preValidation, preExecution, preSubscriptionParsing, preSubscriptionExecution };
+  return { preParsing, preValidation, preExecution, preSubscriptionExecution };
 }
