@@ -234,6 +234,35 @@ describe('GraphQL abuse', () => {
       }
     });
 
+    it('a 1 MiB document is refused with TOO_MANY_TOKENS without being parsed whole: the event loop is never held', async () => {
+      const socket = socketClient(app);
+      // The server runs in this process: the longest gap between ticks of a 10 ms timer is how long
+      // its event loop was held. Parsing all 450,000 tokens holds it for about 2 s on this machine.
+      let last = performance.now();
+      let longestGap = 0;
+      const ticks = setInterval(() => {
+        const now = performance.now();
+        longestGap = Math.max(longestGap, now - last);
+        last = now;
+      }, 10);
+      try {
+        expect(await socket.run('{ __typename }')).toEqual({ value: { data: { __typename: 'Query' } } });
+        for (const document of [`{ ${repeat(450_000, 'a')} }`, `subscription { ${repeat(450_000, 'a')} }`]) {
+          last = performance.now();
+          longestGap = 0;
+          expect(await counted(app, () => socket.run(document))).toEqual({
+            error: [expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'TOO_MANY_TOKENS' } })],
+            executed: 0,
+          });
+          // Generous: a JSON.parse of the 1 MiB message and a parse stopped at token 2,001 take milliseconds.
+          expect(longestGap).toBeLessThan(500);
+        }
+      } finally {
+        clearInterval(ticks);
+        await socket.client.dispose();
+      }
+    });
+
     it('a depth cycle is refused with QUERY_TOO_DEEP, as a query and as a subscription', async () => {
       const socket = socketClient(app, auth.authorization);
       try {
