@@ -1,70 +1,24 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { register } from '../support/accounts';
+import {
+  aliases,
+  answerOf,
+  counted,
+  documentWithTokens,
+  getQuery,
+  operationsExecuted,
+  post,
+  postQuery,
+  refusal,
+  repeat,
+} from '../support/graphql-http';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 // Every limit of docs/graphql-limits.md, just under and just over its number, over real HTTP (and
 // graphql-ws) against the real app. "Nothing ran" is read from the real /metrics counter
-// graphql_operations_total, which counts operations that reached execution.
-
-interface Answer {
-  status: number;
-  body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
-}
-
-async function operationsExecuted(app: TestApp): Promise<number> {
-  const text = await (await fetch(`${app.url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('graphql_operations_total{'))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-}
-
-/** The answer to `send`, and how many operations the server executed while answering it. */
-async function counted(app: TestApp, send: () => Promise<Answer>): Promise<Answer & { executed: number }> {
-  const before = await operationsExecuted(app);
-  const answer = await send();
-  return { ...answer, executed: (await operationsExecuted(app)) - before };
-}
-
-async function answerOf(response: Response): Promise<Answer> {
-  return { status: response.status, body: (await response.json()) as Answer['body'] };
-}
-
-type Body = NonNullable<RequestInit['body']>;
-
-function post(app: TestApp, body: Body, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Answer> {
-  return fetch(`${app.url}/graphql`, { method: 'POST', headers, body }).then(answerOf);
-}
-
-function postQuery(app: TestApp, query: string, variables?: Record<string, unknown>): Promise<Answer> {
-  return post(app, JSON.stringify({ query, variables }));
-}
-
-function getQuery(app: TestApp, query: string): Promise<Answer> {
-  return fetch(`${app.url}/graphql?query=${encodeURIComponent(query)}`).then(answerOf);
-}
-
-/** The one error of a refused request: its code, reason and message. */
-function refusal(answer: Answer) {
-  expect(answer.body.errors).toHaveLength(1);
-  const [error] = answer.body.errors!;
-  return { code: error!.extensions?.code, reason: error!.extensions?.reason, message: error!.message };
-}
-
-const repeat = (times: number, text: string, separator = ' ') => Array.from({ length: times }, () => text).join(separator);
-const aliases = (count: number, prefix = 'a') => Array.from({ length: count }, (_, i) => `${prefix}${i}: __typename`).join(' ');
-
-/**
- * An executable document of exactly `tokens` lexical tokens, short enough for a GET URL:
- * `{__typename}` is 3 tokens, each `__typename@include(if:true)` adds 8, each `__typename` 1
- * (commas are insignificant, like spaces).
- */
-function documentWithTokens(tokens: number): string {
-  const directives = Math.floor((tokens - 3) / 8);
-  const plain = (tokens - 3) % 8;
-  return `{__typename,${repeat(directives, '__typename@include(if:true)', ',')},${repeat(plain, '__typename', ',')}}`;
-}
+// graphql_operations_total, which counts operations that reached execution. The abuse of these
+// limits (cycles, batches, CSRF, guessing, …) is in test/attack/graphql-abuse.attack-spec.ts.
 
 /** 2 × 50 × 50 = 5,000 fields through fragments, plus `extra` more (tokens and aliases stay small). */
 function documentCosting(extra: number): string {
@@ -180,12 +134,6 @@ describe('GraphQL limits over real HTTP', () => {
       }
     });
 
-    it('stops parsing a 1 MiB document at token 2,001', async () => {
-      const huge = `{ ${repeat(450_000, 'a')} }`;
-      const answer = await counted(app, () => postQuery(app, huge));
-      expect([answer.status, answer.executed, refusal(answer)]).toEqual([400, 0, tooManyTokens]);
-    });
-
     it('refuses a query string holding a pre-parsed JSON document, which would skip the parser', async () => {
       const ast = {
         kind: 'Document',
@@ -224,9 +172,9 @@ describe('GraphQL limits over real HTTP', () => {
       const before = await operationsExecuted(app);
       expect(await run(documentWithTokens(2000))).toEqual({ value: { data: { __typename: 'Query' } } });
       expect(await operationsExecuted(app)).toBe(before + 1);
-      // Mercurius sends errors thrown before execution over graphql-ws without the error formatter:
-      // its generic validation message, no code (see docs/graphql-limits.md).
-      expect(await run(documentWithTokens(2001))).toEqual({ error: [expect.objectContaining({ message: 'Graphql validation error' })] });
+      expect(await run(documentWithTokens(2001))).toEqual({
+        error: [expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', reason: 'TOO_MANY_TOKENS' } })],
+      });
       expect(await operationsExecuted(app)).toBe(before + 1);
     });
 
@@ -244,47 +192,14 @@ describe('GraphQL limits over real HTTP', () => {
   });
 
   describe('no array batching', () => {
-    it('refuses an array of operations with BATCHING_NOT_ALLOWED and runs none of them', async () => {
-      const batch = JSON.stringify([{ query: '{ __typename }' }, { query: '{ serverInfo { version } }' }]);
-      const answer = await counted(app, () => post(app, batch));
-      expect([answer.status, answer.executed]).toEqual([400, 0]);
-      expect(refusal(answer)).toEqual({
-        code: 'BAD_REQUEST',
-        reason: 'BATCHING_NOT_ALLOWED',
-        message: 'the body is an array of 2 operations; batching is not allowed, send one operation per request',
-      });
-    });
-
-    it('runs the same operation sent alone', async () => {
+    it('runs one operation sent alone (an array is refused: test/attack)', async () => {
       const answer = await counted(app, () => post(app, JSON.stringify({ query: '{ __typename }' })));
       expect([answer.status, answer.body.data, answer.executed]).toEqual([200, { __typename: 'Query' }, 1]);
     });
   });
 
   describe('CSRF prevention', () => {
-    const form = () => {
-      const data = new FormData();
-      data.set('operations', JSON.stringify({ query: '{ __typename }' }));
-      return data;
-    };
-    const simpleRequests: Array<[string, () => { body: Body; headers: Record<string, string> }]> = [
-      ['text/plain', () => ({ body: JSON.stringify({ query: '{ __typename }' }), headers: { 'content-type': 'text/plain' } })],
-      [
-        'application/x-www-form-urlencoded',
-        () => ({ body: 'query=%7B__typename%7D', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
-      ],
-      ['multipart/form-data', () => ({ body: form(), headers: {} })],
-    ];
-
-    it.each(simpleRequests)('refuses a %s POST without a preflight header, and runs nothing', async (type, request) => {
-      const { body, headers } = request();
-      const answer = await counted(app, () => post(app, body, headers));
-      expect([answer.status, answer.executed]).toEqual([400, 0]);
-      expect(refusal(answer)).toMatchObject({ code: 'BAD_REQUEST', reason: 'CSRF_PREFLIGHT_REQUIRED' });
-      expect(refusal(answer).message).toContain(`content-type ${type}`);
-    });
-
-    it('lets such a POST through the CSRF check when it carries apollo-require-preflight (the body is then judged on its own)', async () => {
+    it('lets a text/plain POST through the CSRF check when it carries apollo-require-preflight (the body is then judged on its own)', async () => {
       const answer = await counted(app, () =>
         post(app, JSON.stringify({ query: '{ __typename }' }), { 'content-type': 'text/plain', 'apollo-require-preflight': 'true' }),
       );
@@ -297,16 +212,6 @@ describe('GraphQL limits over real HTTP', () => {
       expect([viaGet.status, viaGet.body.data, viaGet.executed]).toEqual([200, { __typename: 'Query' }, 1]);
       const viaPost = await counted(app, () => postQuery(app, '{ __typename }'));
       expect([viaPost.status, viaPost.body.data, viaPost.executed]).toEqual([200, { __typename: 'Query' }, 1]);
-    });
-
-    it('refuses a mutation over GET with MUTATION_OVER_GET (405), even with a preflight header, and runs nothing', async () => {
-      for (const headers of [{}, { 'apollo-require-preflight': 'true' }]) {
-        const answer = await counted(app, () =>
-          fetch(`${app.url}/graphql?query=${encodeURIComponent('mutation { __typename }')}`, { headers }).then(answerOf),
-        );
-        expect([answer.status, answer.executed]).toEqual([405, 0]);
-        expect(refusal(answer)).toMatchObject({ code: 'BAD_REQUEST', reason: 'MUTATION_OVER_GET' });
-      }
     });
   });
 
@@ -387,13 +292,8 @@ describe('introspection and suggestions by NODE_ENV', () => {
     expect((await postQuery(production, '{ __typename }')).body).toEqual({ data: { __typename: 'Query' } });
   });
 
-  it('production suggests no field names; development does', async () => {
-    const inProduction = await postQuery(production, '{ serverInfo { versio } }');
-    expect(refusal(inProduction)).toEqual({
-      code: 'GRAPHQL_VALIDATION_FAILED',
-      reason: undefined,
-      message: 'Cannot query field "versio" on type "ServerInfo".',
-    });
+  // Production's silence is in test/attack/graphql-abuse.attack-spec.ts (field-name guessing).
+  it('development suggests field names', async () => {
     const inDevelopment = await postQuery(development, '{ serverInfo { versio } }');
     expect(refusal(inDevelopment).message).toBe('Cannot query field "versio" on type "ServerInfo". Did you mean "version"?');
   });

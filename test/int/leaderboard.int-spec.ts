@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { ChallengeRepository, LeaderboardRepository, TransactionRunner } from '@app/db';
 import { withClient, type TestDatabase } from '@app/testing';
 import { startIntApp, type IntApp } from '../support/int-app';
+import { seedResult, type SeededResult } from '../support/leaderboard-seed';
 import { LeaderboardsService, type BoardArgs, type StandingRow } from '../../apps/api/src/leaderboards/leaderboards.service';
 
 /**
@@ -58,50 +59,8 @@ describe('leaderboard standings', () => {
     return id;
   }
 
-  /** A result of `userId` on `slug`, reached at `at` (approved at `approvedAt ?? at` when `approvedPoints` is given). */
-  async function result(
-    userId: string,
-    slug: string,
-    fields: {
-      points: number;
-      verdict?: string;
-      status?: string;
-      at: Date;
-      speedup?: number;
-      deviceClass?: string;
-      approvedPoints?: number;
-      approvedAt?: Date;
-      hidden?: boolean;
-    },
-  ) {
-    const attemptId = randomUUID();
-    const submissionId = randomUUID();
-    await sql(
-      `INSERT INTO "Attempt" (id, "userId", "challengeId", "challengeVersion", "secretSeed") VALUES ($1, $2, $3, 1, 's')
-       ON CONFLICT ("userId", "challengeId", "challengeVersion") DO NOTHING`,
-      [attemptId, userId, challengeIds[slug]],
-    );
-    await sql(
-      `INSERT INTO "Submission" (id, "attemptId", "userId", "challengeId", status)
-       SELECT $1, a.id, $2, $3, $4::text::"SubmissionStatus" FROM "Attempt" a WHERE a."userId" = $2 AND a."challengeId" = $3`,
-      [submissionId, userId, challengeIds[slug], fields.status ?? 'SCORED'],
-    );
-    await sql(
-      `INSERT INTO "Result" (id, "submissionId", verdict, points, metrics, flags, environment, "jobId", "scoringClaim", "createdAt", "approvedPoints", "approvedAt", "hiddenAt")
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, '{}', $5, 'job', 1, $6, $7, $8, $9)`,
-      [
-        submissionId,
-        fields.verdict ?? 'PASSED',
-        fields.points,
-        JSON.stringify(fields.speedup === undefined ? {} : { timing: { speedup: fields.speedup } }),
-        JSON.stringify({ deviceClass: fields.deviceClass ?? 'cpu' }),
-        fields.at,
-        fields.approvedPoints ?? null,
-        fields.approvedPoints === undefined ? null : (fields.approvedAt ?? fields.at),
-        fields.hidden ? fields.at : null,
-      ],
-    );
-  }
+  /** A result of `userId` on `slug` (see seedResult). */
+  const result = (userId: string, slug: string, fields: SeededResult) => seedResult(database.url, userId, challengeIds[slug]!, fields);
 
   /** The boards rebuilt from the results, as the admin recompute does. */
   async function recompute() {

@@ -69,6 +69,7 @@ export const environmentSchema = z.object({
   SANDBOX_MEMORY_MB: boundedWholeNumber(256, 262_144, ' of MiB').optional(),
   SANDBOX_TASK_TIMEOUT_MS: wholeNumber(1_000, 3_600_000, 120_000, ' of milliseconds'),
   REVIEW_LEASE_SECONDS: wholeNumber(1, 86_400, 1_800, ' of seconds'),
+  UPLOAD_TIMEOUT_MS: wholeNumber(1_000, 3_600_000, 600_000, ' of milliseconds'),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -103,6 +104,8 @@ export interface AppConfig {
   sandboxTaskTimeoutMs: number;
   /** How long a mentor's claim on a review holds before it returns to the queue. */
   reviewLeaseMs: number;
+  /** An upload body not complete by then is cut off (408): slow-drip clients hold no connection or temp file longer. */
+  uploadTimeoutMs: number;
   /** Scratch server for `npm run db:new-migration` (its role needs CREATEDB); else a throwaway embedded one. */
   shadowDatabaseUrl: string | undefined;
 }
@@ -128,6 +131,7 @@ export function toAppConfig(env: Environment, cwd: string): AppConfig {
     sandboxMemoryMb: env.SANDBOX_MEMORY_MB,
     sandboxTaskTimeoutMs: env.SANDBOX_TASK_TIMEOUT_MS,
     reviewLeaseMs: env.REVIEW_LEASE_SECONDS * 1_000,
+    uploadTimeoutMs: env.UPLOAD_TIMEOUT_MS,
     s3: {
       ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
       region: env.S3_REGION,

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       adminEmails: [],
       artifactStore: '/srv/app/.data/artifacts',
       shutdownTimeoutMs: 10_000,
+      uploadTimeoutMs: 600_000,
       shadowDatabaseUrl: undefined,
       scorer: 'embedded',
       scorerConcurrency: 1,

@@ -1,6 +1,7 @@
-import type { Readable } from 'node:stream';
-import { Controller, Get, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
+import { PassThrough, type Readable } from 'node:stream';
+import { Controller, Get, HttpCode, Inject, Param, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { ArtifactError, ArtifactErrorCode } from '@app/domain';
 import { AuthenticationService } from '../auth/authentication.service';
 import { ArtifactsService } from './artifacts.service';
@@ -11,6 +12,7 @@ export class ArtifactsController {
   constructor(
     private readonly artifacts: ArtifactsService,
     private readonly authentication: AuthenticationService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** `PUT /artifacts`, body = raw bytes (`application/octet-stream`), streamed: `201 {sha256, size}`. */
@@ -28,7 +30,26 @@ export class ArtifactsController {
     // The client going away aborts the store's write (and its cleanup runs).
     const aborted = new AbortController();
     request.raw.once('close', () => !request.raw.complete && aborted.abort());
-    return this.artifacts.upload(caller, request.body as Readable, declared, aborted.signal);
+    // So does the deadline, for a body that trickles in. The store reads through a pipe it may
+    // destroy, so that the connection itself stays up long enough to answer 408.
+    const payload = request.body as Readable;
+    const body = payload.pipe(new PassThrough());
+    const timeoutMs = this.config.uploadTimeoutMs;
+    const deadline = setTimeout(() => {
+      payload.unpipe(body);
+      aborted.abort(
+        new ArtifactError(
+          ArtifactErrorCode.UploadTimedOut,
+          `the upload body was not complete within ${timeoutMs} ms; nothing was stored, send it again faster`,
+          { timeoutMs },
+        ),
+      );
+    }, timeoutMs);
+    try {
+      return await this.artifacts.upload(caller, body, declared, aborted.signal);
+    } finally {
+      clearTimeout(deadline);
+    }
   }
 
   /** `GET /artifacts/:sha256`: the bytes, verified while they stream, to their uploaders and admins. */

@@ -16,7 +16,7 @@ export class ArtifactsService {
 
   /**
    * Stores an upload (streamed, hashed on the way, nothing left behind on failure) and records
-   * the caller as one of its uploaders. @throws UNAUTHENTICATED, ARTIFACT_TOO_LARGE, ARTIFACT_BODY_INCOMPLETE
+   * the caller as one of its uploaders. @throws UNAUTHENTICATED, ARTIFACT_TOO_LARGE, ARTIFACT_BODY_INCOMPLETE, UPLOAD_TIMED_OUT (the reason `signal` was aborted with)
    */
   async upload(
     caller: Caller,
@@ -30,6 +30,8 @@ export class ArtifactsService {
     try {
       stored = await this.store.put(body, { maxBytes: ARTIFACT_MAX_BYTES, expectedSize: declaredLength, signal });
     } catch (error) {
+      // A refusal the caller aborted with (the upload deadline) is the answer itself.
+      if (signal.aborted && signal.reason instanceof ArtifactError) throw signal.reason;
       if (isArtifactStoreError(error) && error.code === ArtifactStoreErrorCode.TooLarge) throw tooLarge();
       if ((isArtifactStoreError(error) && error.code === ArtifactStoreErrorCode.BodyFailed) || signal.aborted) {
         throw new ArtifactError(

@@ -84,6 +84,8 @@ export function publicErrorFor(code: DomainErrorCode): PublicError {
       return { code: 'BAD_USER_INPUT', httpStatus: 413 };
     case ArtifactErrorCode.UnsupportedMediaType:
       return { code: 'BAD_USER_INPUT', httpStatus: 415 };
+    case ArtifactErrorCode.UploadTimedOut:
+      return { code: 'BAD_USER_INPUT', httpStatus: 408 };
     case ArtifactErrorCode.BodyIncomplete:
     case ArtifactErrorCode.InvalidDigest:
       return { code: 'BAD_USER_INPUT', httpStatus: 400 };

@@ -53,6 +53,16 @@ describe('the GraphQL error formatter', () => {
     });
   });
 
+  it('names an input field the type does not have (mass assignment) UNKNOWN_INPUT_FIELD, in a literal and in a variable', () => {
+    const literal = new GraphQLError('Field "status" is not defined by type "SubmitModelInput".');
+    expect(answer([mercuriusValidation([literal])])).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'UNKNOWN_INPUT_FIELD' });
+    const coercion = new GraphQLError(
+      'Variable "$i" got invalid value { role: "ADMIN" }; Field "role" is not defined by type "RegisterInput".',
+    );
+    const variable = new GraphQLError(coercion.message, { originalError: coercion });
+    expect(answer([variable])).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_INPUT_FIELD' });
+  });
+
   it('passes the code and reason of the limit rules through, unwrapping every error of the request', () => {
     const errors = [
       limitError({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'QUERY_TOO_COSTLY' }, 'the operation costs 5,001; …'),

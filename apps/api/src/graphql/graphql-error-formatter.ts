@@ -13,6 +13,14 @@ const logger = new Logger('GraphQL');
 /** graphql-js appends " Did you mean …?" to some messages; production does not reveal the schema that way. */
 const SUGGESTION = / Did you mean [^?]*\?/g;
 
+/**
+ * graphql-js's words for an input object field the type does not have, in a literal (validation)
+ * or in a variable's value (coercion). A client adding `status`, `points`, `role` or `userId` to an
+ * input (mass assignment) is told so by this reason, on either path.
+ */
+const UNKNOWN_INPUT_FIELD = /Field "[^"]+" is not defined by type "[^"]+"\./;
+const unknownInputField = (message: string) => (UNKNOWN_INPUT_FIELD.test(message) ? { reason: 'UNKNOWN_INPUT_FIELD' } : {});
+
 interface Formatted {
   error: GraphQLFormattedError;
   /** The HTTP status when the request fails before execution. */
@@ -69,12 +77,16 @@ function formatOne(error: GraphQLError, requestId: string | undefined): Formatte
       return { error: { ...base, extensions: { code, ...(typeof reason === 'string' ? { reason } : {}) } }, httpStatus: 400 };
     if (isTokenLimitError(error)) return refusal('GRAPHQL_VALIDATION_FAILED', GraphqlLimitReason.TooManyTokens, tokenLimitMessage());
     const syntax = error.message.startsWith('Syntax Error');
-    return { error: { ...base, extensions: { code: syntax ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED' } }, httpStatus: 400 };
+    const graphqlCode = syntax ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED';
+    return { error: { ...base, extensions: { code: graphqlCode, ...unknownInputField(error.message) } }, httpStatus: 400 };
   }
   if (error.path === undefined && (original instanceof GraphQLError || original instanceof TypeError)) {
     // A variable's value that does not coerce to its type (1.5 for an Int, an unknown enum value, a
     // bad DateTime): graphql-js wraps its own or the scalar's error before anything executes.
-    return { error: { ...base, extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_VARIABLE' } }, httpStatus: 400 };
+    return {
+      error: { ...base, extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_VARIABLE', ...unknownInputField(error.message) } },
+      httpStatus: 400,
+    };
   }
   const ownCode = (original as { code?: unknown }).code;
   if (ownCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -106,8 +118,8 @@ function formatOne(error: GraphQLError, requestId: string | undefined): Formatte
 }
 
 /**
- * graphql-ws: Mercurius sends an error raised while a subscription starts (e.g. FORBIDDEN) without
- * calling the error formatter. Rethrowing it through here gives it the same message and
+ * graphql-ws: Mercurius sends an error raised while a subscription starts (e.g. FORBIDDEN), or
+ * before a query or mutation executes, without calling the error formatter. Rethrowing it through here gives it the same message and
  * `extensions` as over HTTP (graphql-js copies an original error's `extensions`).
  */
 export function asSubscriptionError(error: unknown): Error {

@@ -7,6 +7,7 @@ import type { MetricsService } from '../metrics/metrics.service';
 import { graphqlErrorFormatter } from './graphql-error-formatter';
 import { documentRules, graphqlLimitHooks } from './limits/graphql-limit-hooks';
 import { GRAPHQL_LIMITS } from './limits/graphql-limits';
+import { guardGraphqlWsParsing } from './limits/graphql-ws-guard';
 import { graphqlRouteOptions } from './limits/request-guards';
 
 /**
@@ -16,6 +17,8 @@ import { graphqlRouteOptions } from './limits/request-guards';
  */
 export function graphqlOptions(config: AppConfig, metrics: MetricsService): MercuriusDriverConfig {
   const production = config.isProduction;
+  // Tokens and depth of graphql-ws documents, before Mercurius parses them whole (subscriptions included).
+  guardGraphqlWsParsing();
   const limits = graphqlLimitHooks({ production });
   const timing = graphqlMetricsHooks(metrics);
   // graphql-js 16.15 takes `hideSuggestions`; Mercurius passes these options through but its type predates it.
@@ -40,11 +43,11 @@ export function graphqlOptions(config: AppConfig, metrics: MetricsService): Merc
     additionalRouteOptions: graphqlRouteOptions(),
     errorFormatter: graphqlErrorFormatter({ hideSuggestions: production }),
     hooks: {
+      preParsing: limits.preParsing,
       preValidation: limits.preValidation,
       // The limits first: a refused operation never reaches the timing hook, so it is not counted as executed.
       preExecution: [limits.preExecution, timing.preExecution],
       onResolution: timing.onResolution,
-      preSubscriptionParsing: limits.preSubscriptionParsing,
       preSubscriptionExecution: limits.preSubscriptionExecution,
     },
     buildSchemaOptions: { dateScalarMode: 'isoDate' },

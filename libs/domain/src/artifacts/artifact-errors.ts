@@ -5,6 +5,8 @@ export enum ArtifactErrorCode {
   TooLarge = 'ARTIFACT_TOO_LARGE',
   /** The body ended early or broke off: nothing was stored. */
   BodyIncomplete = 'ARTIFACT_BODY_INCOMPLETE',
+  /** The body was not complete by the upload deadline (a slow drip): nothing was stored; `details.timeoutMs`. */
+  UploadTimedOut = 'UPLOAD_TIMED_OUT',
   /** Not a sha256 (64 lower-case hex characters). */
   InvalidDigest = 'INVALID_DIGEST',
   /** Uploads are raw bytes: `Content-Type: application/octet-stream`. */

@@ -1,6 +1,6 @@
 import { buildSchema, GraphQLError, parse, specifiedRules, validate } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
-import { documentRules, graphqlLimitHooks } from './graphql-limit-hooks';
+import { documentRules, graphqlLimitHooks, parseOverGraphqlWs } from './graphql-limit-hooks';
 import { OperationRefused } from './limit-errors';
 
 const schema = buildSchema(`
@@ -81,10 +81,22 @@ describe('subscriptions (which Mercurius neither validates nor parses with the t
     expect(await run('subscription { userJoined { nme } }')).toEqual(['Cannot query field "nme" on type "User". Did you mean "name"?']);
     expect(await run('subscription { userJoined { nme } }', true)).toEqual(['Cannot query field "nme" on type "User".']);
   });
+});
 
-  it('applies the token limit to their source', async () => {
+describe('graphql-ws documents (which Mercurius would parse whole, and refuse without a code)', () => {
+  it('are refused over the token limit and the depth with the codes HTTP gives; a syntax error is GRAPHQL_PARSE_FAILED', async () => {
     const source = (tokens: number) => `subscription { userJoined { ${Array.from({ length: tokens - 6 }, () => 'id').join(' ')} } }`;
-    expect(await refusedWith(() => hooks.preSubscriptionParsing(schema, source(2000), context, 1))).toEqual([]);
-    expect(await refusedWith(() => hooks.preSubscriptionParsing(schema, source(2001), context, 1))).toEqual(['TOO_MANY_TOKENS']);
+    const codeOf = (error: unknown) => (error as { extensions?: Record<string, unknown> }).extensions;
+    expect(await refusedWith(() => parseOverGraphqlWs(source(2000)))).toEqual([]);
+    expect(await refusedWith(() => parseOverGraphqlWs(source(2001)))).toEqual(['TOO_MANY_TOKENS']);
+    const deep = `{ me { ${'friends { edges { node { '.repeat(3)} id ${'} } } '.repeat(3)} } }`;
+    expect(await refusedWith(() => parseOverGraphqlWs(deep))).toEqual(['QUERY_TOO_DEEP']);
+    let syntax: unknown;
+    try {
+      parseOverGraphqlWs('{ me {');
+    } catch (error) {
+      syntax = error;
+    }
+    expect(codeOf(syntax)).toEqual({ code: 'GRAPHQL_PARSE_FAILED' });
   });
 });

@@ -1,5 +1,5 @@
 import { GraphQLError, parse } from 'graphql';
-import { assertTokenLimit, isTokenLimitError, tokenLimitMessage } from './token-limit';
+import { isTokenLimitError, tokenLimitMessage } from './token-limit';
 
 const withTokens = (tokens: number) => `{ ${Array.from({ length: tokens - 2 }, () => 'a').join(' ')} }`;
 
@@ -25,21 +25,7 @@ describe('the token limit', () => {
     expect(() => parse(`{ a, b, c, d }`, { maxTokens: 5 })).toThrow(/more that 5 tokens/);
   });
 
-  it('accepts 2,000 tokens and refuses 2,001 for subscriptions, with TOO_MANY_TOKENS', () => {
-    expect(() => assertTokenLimit(withTokens(2000))).not.toThrow();
-    let refused: unknown;
-    try {
-      assertTokenLimit(withTokens(2001));
-    } catch (error) {
-      refused = error;
-    }
-    expect(refused).toBeInstanceOf(GraphQLError);
-    expect((refused as GraphQLError).extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', reason: 'TOO_MANY_TOKENS' });
-    expect((refused as GraphQLError).message).toBe(tokenLimitMessage());
+  it('words the refusal with the limit and where parsing stopped', () => {
     expect(tokenLimitMessage()).toBe('the document has more than 2,000 tokens (parsing stopped at token 2,001); the limit is 2,000');
-  });
-
-  it('leaves other syntax errors to Mercurius', () => {
-    expect(() => assertTokenLimit('{ a')).not.toThrow();
   });
 });

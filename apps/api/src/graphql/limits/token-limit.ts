@@ -1,6 +1,5 @@
-import { GraphQLError, parse } from 'graphql';
-import { formatCount, GRAPHQL_LIMITS, GraphqlLimitReason } from './graphql-limits';
-import { limitError } from './limit-errors';
+import type { GraphQLError } from 'graphql';
+import { formatCount, GRAPHQL_LIMITS } from './graphql-limits';
 
 /**
  * graphql-js's own words when `parse(source, { maxTokens })` gives up (its typo, "more that", is
@@ -15,20 +14,4 @@ export function isTokenLimitError(error: GraphQLError): boolean {
 
 export function tokenLimitMessage(maxTokens: number = GRAPHQL_LIMITS.maxTokens): string {
   return `the document has more than ${formatCount(maxTokens)} tokens (parsing stopped at token ${formatCount(maxTokens + 1)}); the limit is ${formatCount(maxTokens)}`;
-}
-
-/**
- * For graphql-ws subscriptions, whose documents Mercurius parses without `parseOptions`: the same
- * limit, checked by a parse that stops at the first token over it.
- * @throws GraphQLError TOO_MANY_TOKENS
- */
-export function assertTokenLimit(source: string, maxTokens: number = GRAPHQL_LIMITS.maxTokens): void {
-  try {
-    parse(source, { maxTokens, noLocation: true });
-  } catch (error) {
-    if (error instanceof GraphQLError && isTokenLimitError(error)) {
-      throw limitError({ code: 'GRAPHQL_VALIDATION_FAILED', reason: GraphqlLimitReason.TooManyTokens }, tokenLimitMessage(maxTokens));
-    }
-    // Any other syntax error is Mercurius's to report.
-  }
 }
