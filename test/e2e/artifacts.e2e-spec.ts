@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withClient } from '@app/testing';
 import { register, type Account } from '../support/accounts';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -65,6 +66,21 @@ describe('artifacts over HTTP (PUT /artifacts, GET /artifacts/:sha256)', () => {
     expect(await (await put(bytes, bob.auth)).json()).toEqual({ sha256, size: bytes.length });
     expect((await get(sha256, bob.auth)).status).toBe(200);
     expect(storedObjects().filter((name) => name.endsWith(sha256))).toHaveLength(1); // one copy however many uploaders
+  });
+
+  it('takes the same bytes uploaded several times at once, by one learner and by another: every answer a success, one copy, one record per uploader', async () => {
+    const bytes = randomBytes(300_000);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const responses = await Promise.all([ada, ada, ada, ada, bob, bob].map((account) => put(bytes, account.auth)));
+    expect(responses.map((response) => response.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(storedObjects().filter((name) => name.endsWith(sha256))).toHaveLength(1);
+    const rows = await withClient(app.database.url, async (client) => {
+      const artifacts = (await client.query('SELECT count(*)::int AS n FROM "Artifact" WHERE sha256 = $1', [sha256])).rows[0].n;
+      const uploads = (await client.query('SELECT count(*)::int AS n FROM "ArtifactUpload" WHERE "artifactSha256" = $1', [sha256])).rows[0]
+        .n;
+      return { artifacts, uploads };
+    });
+    expect(rows).toEqual({ artifacts: 1, uploads: 2 });
   });
 
   it('refuses an upload without a token (401) and stores nothing', async () => {

@@ -12,14 +12,18 @@ export interface ArtifactUploadRecord {
 export class ArtifactRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Records that `userId` uploaded these bytes (once per user and digest; a repeat keeps the first record). */
+  /**
+   * Records that `userId` uploaded these bytes (once per user and digest; a repeat keeps the first
+   * record). Uploads of the same bytes at the same moment are common (one learner's two clients,
+   * two learners with one model): ON CONFLICT DO NOTHING waits for the other insert and keeps it,
+   * where Prisma's upsert (a read, then an insert) failed the loser on the unique key (a 500).
+   */
   async recordUpload(data: { sha256: string; size: number; mediaType: string; userId: string }): Promise<void> {
     await this.prisma.$transaction([
-      this.prisma.artifact.upsert({ where: { sha256: data.sha256 }, create: { sha256: data.sha256, size: BigInt(data.size) }, update: {} }),
-      this.prisma.artifactUpload.upsert({
-        where: { artifactSha256_userId: { artifactSha256: data.sha256, userId: data.userId } },
-        create: { artifactSha256: data.sha256, userId: data.userId, mediaType: data.mediaType },
-        update: {},
+      this.prisma.artifact.createMany({ data: [{ sha256: data.sha256, size: BigInt(data.size) }], skipDuplicates: true }),
+      this.prisma.artifactUpload.createMany({
+        data: [{ artifactSha256: data.sha256, userId: data.userId, mediaType: data.mediaType }],
+        skipDuplicates: true,
       }),
     ]);
   }
