@@ -78,6 +78,7 @@ describe('artifacts over HTTP (PUT /artifacts, GET /artifacts/:sha256)', () => {
         uploads: (await client.query('SELECT "userId" FROM "ArtifactUpload" WHERE "artifactSha256" = $1 ORDER BY "userId"', [sha256])).rows,
       }));
       expect(rows.artifacts).toEqual([{ size: String(bytes.length) }]);
+      expect(storedObjects().filter((name) => name.endsWith(sha256))).toHaveLength(1);
       expect(rows.uploads.map((row) => row.userId)).toEqual([ada.id, bob.id, eve.id].sort());
       for (const account of [ada, bob, eve]) expect((await get(sha256, account.auth)).status).toBe(200);
     }

