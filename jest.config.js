@@ -25,5 +25,6 @@ module.exports = {
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,sandboxes,scripts}/**/*.spec.ts'] },
     { ...shared, ...withDatabase, displayName: 'int', testMatch: ['<rootDir>/test/int/**/*.int-spec.ts'] },
     { ...shared, ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    { ...shared, ...withDatabase, displayName: 'attack', testMatch: ['<rootDir>/test/attack/**/*.attack-spec.ts'] },
   ],
 };
