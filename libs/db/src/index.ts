@@ -7,4 +7,5 @@ export * from './server/embedded-database';
 export * from './repositories';
 export * from './transaction';
 export * from './certificate-issuer';
+export * from './database-unavailable';
 export type { SubmittedCode } from './repositories/submitted-code';
