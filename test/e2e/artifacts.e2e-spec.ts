@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withClient } from '@app/testing';
 import { register, type Account } from '../support/accounts';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -65,6 +66,26 @@ describe('artifacts over HTTP (PUT /artifacts, GET /artifacts/:sha256)', () => {
     expect(await (await put(bytes, bob.auth)).json()).toEqual({ sha256, size: bytes.length });
     expect((await get(sha256, bob.auth)).status).toBe(200);
     expect(storedObjects().filter((name) => name.endsWith(sha256))).toHaveLength(1); // one copy however many uploaders
+  });
+
+  it('takes the same bytes uploaded at once by several learners, several times each: all 201, one object, one upload record per learner', async () => {
+    const bytes = randomBytes(50_000);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const responses = await Promise.all([ada, ada, bob, bob, eve, ada, bob, eve].map((who) => put(bytes, who.auth)));
+    expect(responses.map((response) => response.status)).toEqual(Array(8).fill(201));
+    expect(storedObjects().filter((name) => name.endsWith(sha256))).toHaveLength(1);
+    const rows = await withClient(
+      app.database.url,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT count(DISTINCT "artifactSha256")::int AS objects, count(*)::int AS uploads FROM "ArtifactUpload" WHERE "artifactSha256" = $1`,
+            [sha256],
+          )
+        ).rows,
+    );
+    expect(rows).toEqual([{ objects: 1, uploads: 3 }]);
+    for (const who of [ada, bob, eve]) expect((await get(sha256, who.auth)).status).toBe(200);
   });
 
   it('refuses an upload without a token (401) and stores nothing', async () => {

@@ -12,14 +12,18 @@ export interface ArtifactUploadRecord {
 export class ArtifactRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Records that `userId` uploaded these bytes (once per user and digest; a repeat keeps the first record). */
+  /**
+   * Records that `userId` uploaded these bytes (once per user and digest; a repeat keeps the first
+   * record). INSERT … ON CONFLICT DO NOTHING (`skipDuplicates`): Prisma's upsert with an empty
+   * update reads then inserts, so two uploads of the same bytes at once both tried to insert and
+   * one failed with a unique violation (a 500).
+   */
   async recordUpload(data: { sha256: string; size: number; mediaType: string; userId: string }): Promise<void> {
     await this.prisma.$transaction([
-      this.prisma.artifact.upsert({ where: { sha256: data.sha256 }, create: { sha256: data.sha256, size: BigInt(data.size) }, update: {} }),
-      this.prisma.artifactUpload.upsert({
-        where: { artifactSha256_userId: { artifactSha256: data.sha256, userId: data.userId } },
-        create: { artifactSha256: data.sha256, userId: data.userId, mediaType: data.mediaType },
-        update: {},
+      this.prisma.artifact.createMany({ data: [{ sha256: data.sha256, size: BigInt(data.size) }], skipDuplicates: true }),
+      this.prisma.artifactUpload.createMany({
+        data: [{ artifactSha256: data.sha256, userId: data.userId, mediaType: data.mediaType }],
+        skipDuplicates: true,
       }),
     ]);
   }
