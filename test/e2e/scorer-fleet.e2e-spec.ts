@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, freePort, withClient, type TestDatabase } from '@app/testing';
@@ -13,7 +13,14 @@ import {
   watchSubmission,
   type Client,
 } from '../support/scoring';
-import { spawnScorer, spawnServer, waitUntilReady, type ServerProcess } from '../support/server-process';
+import {
+  sandboxHostProcesses,
+  spawnScorer,
+  spawnServer,
+  waitUntilReady,
+  waitUntilRegistered,
+  type ServerProcess,
+} from '../support/server-process';
 
 /** Kills in the SIGKILL test; bench/scorer-kills.sh runs it with 50. */
 const KILLS = Number(process.env.FLEET_KILLS ?? 10);
@@ -34,17 +41,8 @@ describe('a fleet of two API processes and two scorers on one PostgreSQL', () =>
     const scorer = spawnScorer(env, workDir);
     scorers.add(scorer);
     void scorer.exited.then(() => scorers.delete(scorer));
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const registered = await withClient(
-        database.url,
-        async (c) => (await c.query('SELECT 1 FROM "Scorer" WHERE pid = $1 AND "stoppedAt" IS NULL', [scorer.child.pid])).rowCount,
-      );
-      if (registered) return scorer;
-      if (scorer.child.exitCode !== null) throw new Error(`scorer exited: ${scorer.stderr()}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`scorer did not register: ${scorer.stderr()}`);
+    await waitUntilRegistered(database.url, scorer, 60_000);
+    return scorer;
   };
 
   beforeAll(async () => {
@@ -196,17 +194,7 @@ describe('a fleet of two API processes and two scorers on one PostgreSQL', () =>
 
 /** Sandbox host processes whose parent is gone (re-parented to init). */
 function orphanSandboxHosts(): number[] {
-  const orphans: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
-      if (cmdline.includes('sandbox/host.main.js') && ppid === 1) orphans.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return orphans;
+  return sandboxHostProcesses()
+    .filter((host) => host.ppid === 1)
+    .map((host) => host.pid);
 }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withClient } from '@app/testing';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
 const SCORER_MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'scorer', 'src', 'main.js');
@@ -55,4 +57,37 @@ export async function waitUntilReady(url: string, server: ServerProcess, timeout
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`not ready within ${timeoutMs} ms; stderr: ${server.stderr()}`);
+}
+
+/** Polls the `Scorer` table until `scorer` has registered (a row with its pid, not stopped). */
+export async function waitUntilRegistered(databaseUrl: string, scorer: ServerProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const registered = await withClient(
+      databaseUrl,
+      async (c) => (await c.query('SELECT 1 FROM "Scorer" WHERE pid = $1 AND "stoppedAt" IS NULL', [scorer.child.pid])).rowCount,
+    );
+    if (registered) return;
+    if (scorer.child.exitCode !== null || scorer.child.signalCode !== null) throw new Error(`scorer exited: ${scorer.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`scorer did not register within ${timeoutMs} ms: ${scorer.stderr()}`);
+}
+
+/** Running sandbox host processes (apps/scorer/src/sandbox/host.main.js) and their parents, from /proc. */
+export function sandboxHostProcesses(): { pid: number; ppid: number }[] {
+  const hosts: { pid: number; ppid: number }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      const state = /State:\s+(\S)/.exec(status)?.[1];
+      if (cmdline.includes('sandbox/host.main.js') && state !== 'Z')
+        hosts.push({ pid: Number(entry), ppid: Number(/PPid:\s+(\d+)/.exec(status)?.[1]) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return hosts;
 }
