@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withClient } from '@app/testing';
+import { freePort, withClient } from '@app/testing';
 import { register, type Account } from '../support/accounts';
 import { catalogModel, startAttempt, submitModel, uploadBytes, waitForEnd } from '../support/scoring';
 import { sandboxHostProcesses, spawnScorer, waitUntilRegistered, type ServerProcess } from '../support/server-process';
@@ -77,6 +77,14 @@ describe('scorer faults', () => {
       readdirSync(join(scorerTmp, 'proving-sandboxes', String(second.child.pid))).filter((name) => name.startsWith('host-')),
     ).toHaveLength(1);
   }, 120_000);
+
+  it('a scorer whose PostgreSQL cannot be reached exits 1 at once with a message naming it, and registers nothing', async () => {
+    const closed = await freePort();
+    const scorer = spawnScorer({ ...env, DATABASE_URL: `postgresql://postgres:none@127.0.0.1:${closed}/proving` }, workDir);
+    expect(await scorer.exited).toBe(1);
+    expect(scorer.stderr()).toMatch(new RegExp(`could not start: .*ECONNREFUSED 127\\.0\\.0\\.1:${closed}`));
+    expect(await sql(`SELECT 1 FROM "Scorer" WHERE pid = $1`, [scorer.child.pid])).toEqual([]);
+  }, 60_000);
 
   it('a poison job (its stored model no longer matches its hash) reaches the dead letter and FAILS with PLATFORM_FAILED, no quota used, while the others PASS', async () => {
     if (scorers.size === 0) await startScorer();
