@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CODE_CORPUS_DIR, loadCodeCorpus, withClient } from '@app/testing';
+import { loadCodeCorpus, withClient } from '@app/testing';
 import { errorCode, register, type Account } from '../support/accounts';
+import { corpusSubmission, sessionSolution, sessionSpec, startSession as startSessionOn, submitCode } from '../support/scoring';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /*
@@ -15,14 +16,8 @@ const SESSION_CHALLENGES = readdirSync(CHALLENGES_DIR).filter(
   (folder) =>
     (JSON.parse(readFileSync(join(CHALLENGES_DIR, folder, 'challenge.json'), 'utf8')) as { kind: string }).kind === 'AI_FREE_SESSION',
 );
-const aiSolution = (slug: string) => readFileSync(join(CHALLENGES_DIR, slug, 'solution.ai.js'), 'utf8');
-const wrongSolution = (slug: string) => readFileSync(join(CHALLENGES_DIR, slug, 'solution.wrong.js'), 'utf8');
-const sessionSpec = (slug: string) =>
-  (
-    JSON.parse(readFileSync(join(CHALLENGES_DIR, slug, 'challenge.json'), 'utf8')) as {
-      spec: { entryPoint: string; limits: { timeMsPerTest: number } };
-    }
-  ).spec;
+const aiSolution = (slug: string) => sessionSolution(slug, 'ai');
+const wrongSolution = (slug: string) => sessionSolution(slug, 'wrong');
 
 const SUBMIT = 'mutation($input: SubmitCodeInput!) { submitCode(input: $input) { id status } }';
 const RECORD = 'mutation($input: EditBatchInput!) { recordEdits(input: $input) { seq missing } }';
@@ -96,26 +91,15 @@ describe('AI-free sessions: submitCode, scored in the sandbox', () => {
 
   const learner = () => register(app, `ai-free-${(handles += 1)}-${process.pid}`);
 
-  async function startSession(account: Account, slug: string): Promise<{ id: string; startedAt: string }> {
-    const { body } = await app.graphql(
-      'mutation($s: String!) { startSession(challengeSlug: $s) { id startedAt } }',
-      { s: slug },
-      account.auth,
-    );
-    if (!body.data) throw new Error(`startSession failed: ${JSON.stringify(body.errors)}`);
-    return body.data.startSession as { id: string; startedAt: string };
-  }
+  const startSession = (account: Account, slug: string) => startSessionOn(app, account, slug);
 
   async function record(account: Account, sessionId: string, seq: number, events: Event[]): Promise<void> {
     const { body } = await app.graphql(RECORD, { input: { sessionId, seq, events } }, account.auth);
     if (!body.data) throw new Error(`recordEdits failed: ${JSON.stringify(body.errors)}`);
   }
 
-  async function submit(account: Account, sessionId: string, code: string, language = 'javascript'): Promise<string> {
-    const { body } = await app.graphql(SUBMIT, { input: { sessionId, code, language } }, account.auth);
-    if (!body.data) throw new Error(`submitCode failed: ${JSON.stringify(body.errors)}`);
-    return (body.data.submitCode as { id: string }).id;
-  }
+  const submit = (account: Account, sessionId: string, code: string, language: 'javascript' | 'typescript' = 'javascript') =>
+    submitCode(app, account, sessionId, code, language);
 
   async function scored(account: Account, id: string): Promise<Scored> {
     const until = Date.now() + SCORING_TIMEOUT_MS;
@@ -326,13 +310,8 @@ describe('AI-free sessions: submitCode, scored in the sandbox', () => {
           accounts.push({ account, session: (await startSession(account, slug)).id });
         }
         const { account, session } = accounts.at(-1)!;
-        const typescript = file.endsWith('.ts');
-        // The corpus's modules define `solve`; the challenge calls its own entry point.
-        const adapter = typescript
-          ? `\nfunction ${entryPoint}(...args: any[]) { return (solve as any)(...args); }\n`
-          : `\nfunction ${entryPoint}(...args) { return solve(...args); }\n`;
-        const code = readFileSync(join(CODE_CORPUS_DIR, file), 'utf8') + adapter;
-        const hostile = await scored(account, await submit(account, session, code, typescript ? 'typescript' : 'javascript'));
+        const { code, language } = corpusSubmission(file, entryPoint);
+        const hostile = await scored(account, await submit(account, session, code, language));
 
         expect(['SCORED', 'REJECTED']).toContain(hostile.status);
         expect(hostile.result!.verdict).toBe('FAILED');

@@ -107,7 +107,7 @@ describe('the API over real HTTP and WebSocket', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${app.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', migrations: 'current', process: 'serving' });
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', queue: 'ok', migrations: 'current', process: 'serving' });
   });
 
   it('counts HTTP requests and GraphQL operations in /metrics', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import { buildModelBytes, GraphBuilder } from '@app/catalog';
+import { CODE_CORPUS_DIR } from '@app/testing';
 import type { Account } from './accounts';
 import type { GraphqlResponse, TestApp } from './test-app';
 
@@ -176,4 +177,56 @@ export function clientFor(url: string): Client {
       return { status: response.status, headers: response.headers, body: (await response.json()) as GraphqlResponse['body'] };
     },
   };
+}
+
+const CHALLENGES = join(__dirname, '..', '..', 'libs', 'catalog', 'challenges');
+
+/** A session challenge's catalog solutions: the AI-written one (passes) or the wrong one (fails some tests). */
+export const sessionSolution = (slug: string, which: 'ai' | 'wrong'): string =>
+  readFileSync(join(CHALLENGES, slug, `solution.${which}.js`), 'utf8');
+
+/** The entry point and limits of a session challenge (what its hidden tests call, and how long each may run). */
+export const sessionSpec = (slug: string): { entryPoint: string; limits: { timeMsPerTest: number } } =>
+  (
+    JSON.parse(readFileSync(join(CHALLENGES, slug, 'challenge.json'), 'utf8')) as {
+      spec: { entryPoint: string; limits: { timeMsPerTest: number } };
+    }
+  ).spec;
+
+export async function startSession(client: Client, account: Account, slug: string): Promise<{ id: string; startedAt: string }> {
+  const { body } = await client.graphql(
+    'mutation($s: String!) { startSession(challengeSlug: $s) { id startedAt } }',
+    { s: slug },
+    account.auth,
+  );
+  if (!body.data) throw new Error(`startSession failed: ${JSON.stringify(body.errors)}`);
+  return body.data.startSession as { id: string; startedAt: string };
+}
+
+export async function submitCode(
+  client: Client,
+  account: Account,
+  sessionId: string,
+  code: string,
+  language: 'javascript' | 'typescript' = 'javascript',
+): Promise<string> {
+  const { body } = await client.graphql(
+    'mutation($input: SubmitCodeInput!) { submitCode(input: $input) { id status } }',
+    { input: { sessionId, code, language } },
+    account.auth,
+  );
+  if (!body.data) throw new Error(`submitCode failed: ${JSON.stringify(body.errors)}`);
+  return (body.data.submitCode as { id: string }).id;
+}
+
+/**
+ * An entry of the code escape corpus (test/fixtures/not-ok/code) as a learner would submit it to a
+ * session challenge: the corpus's modules define `solve`; the challenge calls its own entry point.
+ */
+export function corpusSubmission(file: string, entryPoint: string): { code: string; language: 'javascript' | 'typescript' } {
+  const typescript = file.endsWith('.ts');
+  const adapter = typescript
+    ? `\nfunction ${entryPoint}(...args: any[]) { return (solve as any)(...args); }\n`
+    : `\nfunction ${entryPoint}(...args) { return solve(...args); }\n`;
+  return { code: readFileSync(join(CODE_CORPUS_DIR, file), 'utf8') + adapter, language: typescript ? 'typescript' : 'javascript' };
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withClient } from '@app/testing';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
@@ -88,11 +89,33 @@ export function processesInGroup(pgid: number): number[] {
     .map((entry) => entry.pid);
 }
 
+/** Running sandbox host processes of this checkout's build, and their parents. */
+export function sandboxHostProcesses(): { pid: number; ppid: number }[] {
+  return liveProcesses()
+    .filter((entry) => entry.cmdline.includes(SANDBOX_HOST_MAIN))
+    .map(({ pid, ppid }) => ({ pid, ppid }));
+}
+
 /** Sandbox hosts of this checkout's build whose scorer is gone (re-parented to init). */
 export function orphanSandboxHosts(): number[] {
-  return liveProcesses()
-    .filter((entry) => entry.ppid === 1 && entry.cmdline.includes(SANDBOX_HOST_MAIN))
-    .map((entry) => entry.pid);
+  return sandboxHostProcesses()
+    .filter((host) => host.ppid === 1)
+    .map((host) => host.pid);
+}
+
+/** Polls the `Scorer` table until `scorer` has registered (a row with its pid, not stopped). */
+export async function waitUntilRegistered(databaseUrl: string, scorer: ServerProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const registered = await withClient(
+      databaseUrl,
+      async (c) => (await c.query('SELECT 1 FROM "Scorer" WHERE pid = $1 AND "stoppedAt" IS NULL', [scorer.child.pid])).rowCount,
+    );
+    if (registered) return;
+    if (scorer.child.exitCode !== null || scorer.child.signalCode !== null) throw new Error(`scorer exited: ${scorer.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`scorer did not register within ${timeoutMs} ms: ${scorer.stderr()}`);
 }
 
 function liveProcesses(): { pid: number; ppid: number; pgid: number; cmdline: string }[] {
@@ -102,7 +125,8 @@ function liveProcesses(): { pid: number; ppid: number; pgid: number; cmdline: st
     try {
       // After the command name (which may hold spaces, in parentheses): state, ppid, pgrp.
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [, ppid, pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const [state, ppid, pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state === 'Z') continue; // exited, not yet reaped
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
       found.push({ pid: Number(entry), ppid: Number(ppid), pgid: Number(pgid), cmdline });
     } catch {

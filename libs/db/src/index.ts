@@ -8,4 +8,5 @@ export * from './server/scratch-database';
 export * from './repositories';
 export * from './transaction';
 export * from './certificate-issuer';
+export * from './database-unavailable';
 export type { SubmittedCode } from './repositories/submitted-code';

@@ -112,6 +112,16 @@ export class ScoringQueue {
     return id;
   }
 
+  /**
+   * Resolves when the queue can take jobs: pg-boss started (its schema and queues in place) and its
+   * own connections answer (readiness, API.md: "database + queue"); rejects otherwise.
+   */
+  async ping(): Promise<void> {
+    const boss = await this.started();
+    if (!(await boss.getQueue(scoringQueueName(DEVICE_CLASSES[0]))))
+      throw new Error(`queue ${scoringQueueName(DEVICE_CLASSES[0])} is missing`);
+  }
+
   async stop(): Promise<void> {
     if (!this.boss) return;
     const boss = await this.boss.catch(() => undefined);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ApiTokenRepository, SessionRepository, type ApiTokenOwner } from '@app/db';
-import { AuthError, AuthErrorCode, type Actor } from '@app/domain';
+import { ApiTokenRepository, isDatabaseUnavailable, SessionRepository, type ApiTokenOwner } from '@app/db';
+import { AuthError, AuthErrorCode, CommonErrorCode, DomainError, type Actor } from '@app/domain';
 import { ANONYMOUS, type Caller } from '../authorization/caller';
 import { API_TOKEN_PREFIX, TokenService } from './token.service';
 
@@ -27,6 +27,13 @@ export class AuthenticationService {
       return { actor, failure: null };
     } catch (error) {
       if (error instanceof AuthError) return { actor: null, failure: error };
+      // The token cannot be checked against its session while the database is down. Thrown from
+      // here it would fail the request before GraphQL could answer (Mercurius builds the context
+      // first); as the caller's failure, every operation that needs the caller answers SERVICE_UNAVAILABLE.
+      if (isDatabaseUnavailable(error)) {
+        const unavailable = 'your credentials cannot be checked right now: the database is unreachable; try again shortly';
+        return { actor: null, failure: new DomainError(CommonErrorCode.Unavailable, unavailable) };
+      }
       throw error;
     }
   }

@@ -27,6 +27,19 @@ describe('describeError', () => {
     });
   });
 
+  it('answers SERVICE_UNAVAILABLE (503), not an internal error, when the database cannot be reached', () => {
+    const refused = Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), {
+      code: 'P1001',
+      meta: { driverAdapterError: { cause: { kind: 'DatabaseNotReachable' } } },
+    });
+    expect(describeError(refused, 'req-7')).toEqual({
+      code: 'SERVICE_UNAVAILABLE',
+      httpStatus: 503,
+      message: 'the service cannot reach its database right now; try again shortly',
+      unexpected: false,
+    });
+  });
+
   it('hides an unexpected error behind a generic message that quotes the request id', () => {
     const leaky = new Error(
       'duplicate key value violates unique constraint "User_email_key" at /work/main/libs/db/src/x.ts:12 SELECT * FROM "User"',

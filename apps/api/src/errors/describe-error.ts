@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
-import { isDomainError } from '@app/domain';
+import { isDatabaseUnavailable } from '@app/db';
+import { CommonErrorCode, isDomainError } from '@app/domain';
 import { publicErrorFor, publicErrorForStatus, type PublicErrorCode } from './public-error';
 
 /** What a client may learn about an error: never a stack, SQL, a path or a secret. */
@@ -26,6 +27,11 @@ export function describeError(error: unknown, requestId: string | undefined): Cl
   if (isFastifyClientError(error)) {
     const mapped = publicErrorForStatus(error.statusCode);
     return { ...mapped, message: error.message, unexpected: false };
+  }
+  if (isDatabaseUnavailable(error)) {
+    // An outage, not a bug: the same request may succeed shortly (the pools reconnect by themselves).
+    const mapped = publicErrorFor(CommonErrorCode.Unavailable);
+    return { ...mapped, message: 'the service cannot reach its database right now; try again shortly', unexpected: false };
   }
   const quote = requestId ? ` (request id ${requestId})` : '';
   return { code: 'INTERNAL_SERVER_ERROR', httpStatus: 500, message: `Internal server error${quote}; it has been logged`, unexpected: true };

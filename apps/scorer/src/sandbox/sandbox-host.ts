@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SandboxTask, SandboxTaskKind } from '../../../../sandboxes/task';
@@ -69,6 +69,54 @@ export interface SandboxHostOptions {
   startTimeoutMs?: number;
   /** Where the supervisor reports host starts, deaths and kills (a scorer passes its logger). */
   log?: (message: string) => void;
+  /** Folder that holds the hosts' working directories, one sub-folder per supervising process. Default {@link defaultWorkRoot}. */
+  workRoot?: string;
+}
+
+/**
+ * `<tmpdir>/proving-sandboxes`: the hosts' working directories live in `<root>/<pid of the
+ * supervising process>/`. A host's folder is removed when the supervisor sees the host exit; a
+ * supervisor that is SIGKILLed sees nothing (its hosts kill themselves when the IPC channel
+ * closes), so the next supervisor to start on the machine removes the folders of processes that
+ * are gone ({@link sweepAbandonedWorkDirs}).
+ */
+export function defaultWorkRoot(): string {
+  return join(tmpdir(), 'proving-sandboxes');
+}
+
+/**
+ * Removes the working directories left under `root` by supervising processes that no longer run
+ * (named by their pid). A pid that was reused since keeps its folder until that process is gone
+ * too. @returns the folders removed
+ */
+export function sweepAbandonedWorkDirs(root: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(root);
+  } catch {
+    return []; // no root yet: nothing left behind
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!/^\d+$/.test(entry) || pid === process.pid || isAlive(pid)) continue;
+    try {
+      rmSync(join(root, entry), { recursive: true, force: true });
+      removed.push(join(root, entry));
+    } catch {
+      // another user's folder, or one being swept by another scorer: left alone
+    }
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export interface SandboxRunOptions {
@@ -127,6 +175,9 @@ export class SandboxHost {
   private readonly prlimitPath: string | null;
   private readonly startTimeoutMs: number;
   private readonly log: (message: string) => void;
+  /** This process's folder of host working directories (shared by every SandboxHost in it). */
+  private readonly workDir: string;
+  private readonly workRoot: string;
 
   private host: HostProcess | null = null;
   private starting: Promise<HostProcess> | null = null;
@@ -152,6 +203,8 @@ export class SandboxHost {
       options.prlimitPath === undefined ? (PRLIMIT_CANDIDATES.find((path) => existsSync(path)) ?? null) : options.prlimitPath;
     this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     this.log = options.log ?? (() => undefined);
+    this.workRoot = options.workRoot ?? defaultWorkRoot();
+    this.workDir = join(this.workRoot, String(process.pid));
   }
 
   /** How many times a host was replaced (after a timeout, a death or a cancelled task that hung). */
@@ -172,6 +225,9 @@ export class SandboxHost {
   /** Starts the host (and resumes after stop()); resolves once a worker has answered. */
   async start(): Promise<void> {
     this.stopped = false;
+    const swept = sweepAbandonedWorkDirs(this.workRoot);
+    if (swept.length > 0)
+      this.log(`removed ${swept.length} working folder(s) left by sandbox supervisors that are gone: ${swept.join(', ')}`);
     await this.ensureHost();
   }
 
@@ -243,6 +299,12 @@ export class SandboxHost {
     for (const host of processes) this.kill(host, 'the sandbox host was stopped');
     await this.starting?.catch(() => undefined);
     await Promise.all([...processes.map((host) => host.exited), ...isolated]);
+    try {
+      // Only once empty: another SandboxHost of this process may still have hosts in it.
+      rmdirSync(this.workDir);
+    } catch {
+      // not empty, or already gone
+    }
   }
 
   private ensureHost(): Promise<HostProcess> {
@@ -356,7 +418,9 @@ export class SandboxHost {
         new Error(`the sandbox host entry ${this.hostMainPath} does not exist; build the project first (npm run build)`),
       );
     }
-    const cwd = mkdtempSync(join(tmpdir(), 'proving-sandbox-'));
+    // Both synchronous, so no other SandboxHost of this process can remove the folder in between.
+    mkdirSync(this.workDir, { recursive: true });
+    const cwd = mkdtempSync(join(this.workDir, 'host-'));
     // Explicit bounds checks instead of ~10 GiB of guard regions per WASM memory (see defaultMemoryLimitBytes).
     const nodeArgs = ['--disable-wasm-trap-handler', this.hostMainPath, JSON.stringify(this.config)];
     let command = process.execPath;
