@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { isProcessAlive } from '@app/config';
 import type { SandboxTask, SandboxTaskKind } from '../../../../sandboxes/task';
 import type { HostConfig, HostReply, HostRequest, SandboxFailureCode, SandboxHostLimits, SandboxOutcome } from './sandbox-outcome';
 
@@ -99,7 +100,7 @@ export function sweepAbandonedWorkDirs(root: string): string[] {
   const removed: string[] = [];
   for (const entry of entries) {
     const pid = Number(entry);
-    if (!/^\d+$/.test(entry) || pid === process.pid || isAlive(pid)) continue;
+    if (!/^\d+$/.test(entry) || pid === process.pid || isProcessAlive(pid)) continue;
     try {
       rmSync(join(root, entry), { recursive: true, force: true });
       removed.push(join(root, entry));
@@ -108,15 +109,6 @@ export function sweepAbandonedWorkDirs(root: string): string[] {
     }
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface SandboxRunOptions {

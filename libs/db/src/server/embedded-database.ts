@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
-import { assertPortAvailable, ConfigError } from '@app/config';
+import { assertPortAvailable, ConfigError, isProcessAlive } from '@app/config';
 
 export interface EmbeddedDatabaseOptions {
   /** Folder that holds the cluster (created and initialised on first start). */
@@ -202,20 +202,11 @@ async function assertDataDirFree(clusterDir: string): Promise<void> {
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+  if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
     throw new ConfigError(
       'DATA_DIR',
       `DATA_DIR ${join(clusterDir, '..')} is in use by another running Proving Ground (its PostgreSQL has pid ${pid}); stop that one or choose another DATA_DIR`,
     );
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
