@@ -59,7 +59,7 @@ const { boardPageSql } = load(dist('libs/db/src/repositories/leaderboard-reads.j
 const { recomputeStandings } = load(dist('libs/db/src/repositories/leaderboard-upkeep.js')) as typeof Upkeep;
 const { findFreePort, loadConfig, projectRoot } = load(dist('libs/config/src/index.js')) as typeof Config;
 const { catalogLocation, loadCatalog, toStoredChallenge } = load(dist('libs/catalog/src/index.js')) as typeof Catalog;
-const { periodKey, seededRandom } = load(dist('libs/domain/src/index.js')) as typeof Domain;
+const { periodKey, POINTS_CAP, seededRandom, speedupPoints } = load(dist('libs/domain/src/index.js')) as typeof Domain;
 // Not compiled to dist/ (a library for tests): Node loads its TypeScript.
 const { withClient } = load('../libs/testing/src/test-database.ts') as typeof TestDatabase;
 const { NestFactory } = load('@nestjs/core') as typeof Core;
@@ -74,7 +74,6 @@ const {
   machine,
   ms,
   option,
-  POINTS_CAP,
   post: postWith,
   RESULTS_PER_LEARNER,
   LEARNERS_PER_TEAM_SLOT,
@@ -153,7 +152,11 @@ async function queueSubmissions(url: string, learners: number, howMany: number, 
     // The same distribution as the seeded results: some improve the learner's best, some do not.
     return rows.map((row) => {
       const speedup = Math.round((TARGET + 1.9 * random()) * 1000) / 1000;
-      return { submissionId: row.id, speedup, points: Math.round(row.points * Math.min(speedup / TARGET, POINTS_CAP) * 100) / 100 };
+      return {
+        submissionId: row.id,
+        speedup,
+        points: speedupPoints(row.points, { speedup, speedupLow: speedup, speedupHigh: speedup }, TARGET),
+      };
     });
   });
 }
@@ -268,7 +271,7 @@ async function main(): Promise<void> {
     ] as const) {
       const url = urls[name];
       log(`seeding ${name}: ${count(results)} results`);
-      const steps = await withClient(url, (client) => seedResults(client, challenges, { results }));
+      const steps = await withClient(url, (client) => seedResults(client, challenges, { results, pointsCap: POINTS_CAP }));
       const config = benchConfig(url, join(scratch, 'artifacts'));
       const prisma = new PrismaService(url, config);
       const transactions = new TransactionRunner(prisma);

@@ -56,7 +56,7 @@ const root = join(__dirname, '..');
 const { EmbeddedDatabase } = load(dist('libs/db/src/index.js')) as typeof Db;
 const { findFreePort, loadConfig } = load(dist('libs/config/src/index.js')) as typeof Config;
 const { percentile } = load(dist('sandboxes/onnx/statistics.js')) as typeof Statistics;
-const { seededRandom } = load(dist('libs/domain/src/index.js')) as typeof Domain;
+const { POINTS_CAP, seededRandom } = load(dist('libs/domain/src/index.js')) as typeof Domain;
 // Not compiled to dist/ (a library for tests): Node loads its TypeScript.
 const { withClient } = load('../libs/testing/src/test-database.ts') as typeof TestDatabase;
 const { createClient } = load('graphql-ws') as typeof GraphqlWs;
@@ -498,7 +498,11 @@ async function main(): Promise<void> {
     log(`seeding ${count(clients * RESULTS_PER_LEARNER)} scored submissions`);
     const challenges = await withClient(databaseUrl, storedChallenges);
     await withClient(databaseUrl, (client) =>
-      seedResults(client, challenges, { results: clients * RESULTS_PER_LEARNER, learnerIds: registered.map((l) => l.id) }),
+      seedResults(client, challenges, {
+        results: clients * RESULTS_PER_LEARNER,
+        learnerIds: registered.map((l) => l.id),
+        pointsCap: POINTS_CAP,
+      }),
     );
     const recompute = await graphql(
       baseUrl,

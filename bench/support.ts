@@ -154,7 +154,6 @@ const APPROVED_SHARE = 0.6;
 export const SEED_DAYS = 56;
 /** The speedup the points are scaled against (the catalog's targets are about this). */
 export const TARGET = 1.1;
-export const POINTS_CAP = 2;
 
 /** The catalog's challenges as stored (after the catalog sync). */
 export async function storedChallenges(client: Client): Promise<ChallengeRow[]> {
@@ -187,7 +186,8 @@ function slotValues(challenges: ChallengeRow[]): string {
  * Scored results in bulk — 10 per learner (30% of learners in teams of 30, results over the
  * catalog's challenges, mostly OPTIMIZE_MODEL, spread over 8 weeks), each with its attempt and
  * SCORED submission — then ANALYZE. The learners are created (`learner<n>`, `results` / 10 of them)
- * unless `learnerIds` names existing ones (registered through the API), one per 10 results.
+ * unless `learnerIds` names existing ones (registered through the API), one per 10 results. Points as
+ * the scorer gives them (libs/domain `speedupPoints`, its cap handed in as `pointsCap`).
  * Consistent by construction; foreign-key triggers are off for `client`'s session where allowed
  * (superuser), and its temporary tables stay there: give it a connection of its own. The standings are not built: run `recomputeStandings` after it.
  * @returns per-step times
@@ -195,7 +195,7 @@ function slotValues(challenges: ChallengeRow[]): string {
 export async function seedResults(
   client: Client,
   challenges: ChallengeRow[],
-  { results, learnerIds }: { results: number; learnerIds?: readonly string[] },
+  { results, learnerIds, pointsCap }: { results: number; learnerIds?: readonly string[]; pointsCap: number },
 ): Promise<{ step: string; ms: number }[]> {
   const learners = Math.ceil(results / RESULTS_PER_LEARNER);
   if (learnerIds && learnerIds.length !== learners) throw new Error(`${results} results need ${learners} learners`);
@@ -272,7 +272,7 @@ export async function seedResults(
      SELECT md5('bench-result-' || i)::uuid, md5('bench-submission-' || i)::uuid,
             (CASE WHEN passed THEN 'PASSED' ELSE 'FAILED' END)::"Verdict",
             CASE WHEN passed AND kind IN ('OPTIMIZE_MODEL', 'AI_FREE_SESSION')
-                 THEN round((base_points * CASE WHEN kind = 'OPTIMIZE_MODEL' THEN least(speedup / ${TARGET}, ${POINTS_CAP}) ELSE 1 END)::numeric, 2)::float8
+                 THEN round((base_points * CASE WHEN kind = 'OPTIMIZE_MODEL' THEN least(speedup / ${TARGET}, ${pointsCap}) ELSE 1 END)::numeric, 2)::float8
                  ELSE 0 END,
             CASE WHEN kind = 'OPTIMIZE_MODEL' THEN jsonb_build_object('timing', jsonb_build_object('speedup', speedup)) ELSE '{}'::jsonb END,
             '{}'::text[],
